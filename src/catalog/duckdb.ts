@@ -1,0 +1,84 @@
+// A small face over an in-memory DuckDB: each process opens its own over the Parquet files
+// (a .duckdb file would allow one writer process only).
+//
+//   const db = await openDuckDB();
+//   const rows = await db.all("SELECT 42 AS x");   // [{ x: 42 }]
+//   db.close();
+//
+// The native module is imported on first use: commands that need no SQL (status) never pay for it.
+
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
+import { QueryError } from "../errors.ts";
+
+export type Row = Record<string, unknown>;
+export type Params = Record<string, unknown> | unknown[];
+
+export interface DuckDB {
+  run(sql: string): Promise<void>;
+  /** Rows as plain JS objects; BIGINT becomes number when it fits, dates become ISO strings. */
+  all(sql: string, params?: Params): Promise<Row[]>;
+  /** Column names and rows as DuckDB prints them (for tables and CSV). */
+  table(sql: string, params?: Params): Promise<{ columns: string[]; types: string[]; rows: Row[] }>;
+  close(): void;
+  readonly connection: DuckDBConnection;
+}
+
+export async function openDuckDB(options: { threads?: number } = {}): Promise<DuckDB> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const config: Record<string, string> = { autoinstall_known_extensions: "false", autoload_known_extensions: "false" };
+  if (options.threads) config.threads = String(options.threads);
+  const instance: DuckDBInstance = await DuckDBInstance.create(":memory:", config);
+  const connection = await instance.connect();
+
+  const execute = async (sql: string, params?: Params) => {
+    try {
+      return await connection.runAndReadAll(sql, params as Record<string, DuckDBValue> | DuckDBValue[] | undefined);
+    } catch (e) {
+      throw new QueryError(`${(e as Error).message}\n  in query: ${sql}`);
+    }
+  };
+  return {
+    connection,
+    async run(sql) {
+      await execute(sql);
+    },
+    async all(sql, params) {
+      const reader = await execute(sql, params);
+      return reader.getRowObjectsJS().map(plainRow);
+    },
+    async table(sql, params) {
+      const reader = await execute(sql, params);
+      return {
+        columns: reader.columnNames(),
+        types: reader.columnTypes().map((t) => t.toString()),
+        rows: reader.getRowObjectsJS().map(plainRow),
+      };
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** DuckDB values to what a JS user expects to hold: numbers, strings, Dates, arrays, objects. */
+function plainRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const k in row) out[k] = plainValue(row[k]);
+  return out;
+}
+
+function plainValue(v: unknown): unknown {
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (Array.isArray(v)) return v.map(plainValue);
+  if (v && typeof v === "object" && !(v instanceof Date) && !(v instanceof Uint8Array)) {
+    const out: Row = {};
+    for (const [k, x] of Object.entries(v)) out[k] = plainValue(x);
+    return out;
+  }
+  return v;
+}
+
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}

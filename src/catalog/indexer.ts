@@ -1,0 +1,192 @@
+// `trove index`: walk, parse, hash what changed, write a new catalog generation.
+//
+//   const config = await loadConfig("/data/ds");
+//   const report = await indexDataset(config, { onProgress: console.log });
+//   report.added.length, report.changed.length, report.removed.length
+//
+// Incremental: files whose size, mtime and inode match the catalog keep their hash; when nothing
+// changed at all the catalog is left untouched. A write lock keeps two indexers apart, and the
+// new generation only becomes current by one atomic rename of catalog.json.
+
+import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "../config/load.ts";
+import type { HashAlgorithm } from "../config/schema.ts";
+import { acquireLock } from "../fsutil/lock.ts";
+import type { Problem } from "../layout/layout.ts";
+import { TROVE_VERSION } from "../version.ts";
+import { CATALOG_FORMAT } from "./columns.ts";
+import { type CatalogDiff, diffStates, isEmptyDiff } from "./diff.ts";
+import { hashFiles } from "./hash.ts";
+import {
+  type CatalogManifest,
+  catalogDir,
+  type FileState,
+  readFileStates,
+  readManifest,
+  stateDir,
+  writeFileStates,
+  writeManifest,
+} from "./manifest.ts";
+import { recordEntities, recordIdFunction } from "./record-id.ts";
+import { catalogSettings } from "./settings.ts";
+import { buildRows } from "./rows.ts";
+import { walk } from "./walk.ts";
+import { writeTables } from "./write.ts";
+
+export type IndexPhase = "walk" | "hash" | "parse" | "write";
+
+export interface IndexOptions {
+  /** Ignore the previous catalog: re-parse and re-hash everything. */
+  full?: boolean;
+  /** Overrides index.hash of trove.toml for this run. */
+  hash?: HashAlgorithm;
+  onProgress?: (phase: IndexPhase, done: number, total?: number) => void;
+}
+
+export interface IndexReport extends CatalogDiff {
+  /** True when the catalog already matched the tree and nothing was written. */
+  upToDate: boolean;
+  /** Why the previous catalog could not be reused, when it could not. */
+  rebuilt: string | null;
+  files: number;
+  records: number;
+  invalid: number;
+  hashed: number;
+  generation: number;
+  problems: Problem[];
+}
+
+const KEEP_PROBLEM_EXAMPLES = 50;
+
+export async function indexDataset(config: Config, options: IndexOptions = {}): Promise<IndexReport> {
+  const root = config.root;
+  mkdirSync(catalogDir(root), { recursive: true });
+  const lock = acquireLock(join(stateDir(root), "lock"), "trove index");
+  try {
+    return await indexLocked(config, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function indexLocked(config: Config, options: IndexOptions): Promise<IndexReport> {
+  const root = config.root;
+  const progress = options.onProgress ?? (() => {});
+  const algorithm = options.hash ?? config.index.hash;
+  const { layouts, entities, record: recordSpec, hash: settings } = catalogSettings(config);
+
+  removeAbandonedGenerations(root);
+  const previous = readManifest(root);
+  const statesUsable = !options.full && previous !== null && previous.format === CATALOG_FORMAT;
+  const before: Map<string, FileState> = statesUsable ? readStatesOrNothing(root, previous!) : new Map();
+  const sameSettings = statesUsable && previous!.settings === settings;
+  const rebuilt = sameSettings || previous === null ? null : whyRebuild(previous, settings, options);
+
+  const walked = walk(root, {
+    ignore: config.index.ignore,
+    followSymlinks: config.index.follow_symlinks,
+    onProgress: (n) => progress("walk", n),
+  });
+  const diff = diffStates(before, walked.files);
+  const sameHashing = previous?.hash === algorithm;
+  if (sameSettings && sameHashing && isEmptyDiff(diff)) {
+    return { ...diff, upToDate: true, rebuilt: null, files: walked.files.length, records: previous!.tables.records?.rows ?? 0,
+      invalid: previous!.invalid, hashed: 0, generation: previous!.generation, problems: walked.problems };
+  }
+
+  const hashes = new Map<string, string>();
+  let toHash: string[] = [];
+  if (algorithm !== "none") {
+    const changed = new Set([...diff.added, ...diff.changed]);
+    for (const file of walked.files) {
+      const old = sameHashing ? before.get(file.path)?.hash : null;
+      if (old && !changed.has(file.path)) hashes.set(file.path, old);
+      else toHash.push(file.path);
+    }
+  }
+  const hashed = algorithm === "none" ? { hashes, problems: [] } : hashFiles(root, toHash, algorithm, (n) => progress("hash", n, toHash.length));
+  for (const [p, h] of hashed.hashes) hashes.set(p, h);
+
+  progress("parse", 0, walked.files.length);
+  const built = await buildRows(root, walked.files, { layouts, recordOf: recordIdFunction(recordSpec), hashes });
+  progress("parse", walked.files.length, walked.files.length);
+  const problems = [...walked.problems, ...hashed.problems, ...built.problems];
+
+  progress("write", 0);
+  const generation = (previous?.generation ?? 0) + 1;
+  const dir = `g${String(generation).padStart(6, "0")}`;
+  const staging = join(catalogDir(root), `.${dir}.${process.pid}.tmp`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
+  const tables = await writeTables(staging, {
+    rows: built.rows,
+    containers: built.containers,
+    entities,
+    recordEntities: recordEntities(recordSpec),
+  });
+  writeFileStates(staging, built.rows.map((r) => ({ path: r.path, size: r.size, mtimeUs: r.mtimeUs, ino: r.ino, hash: r.hash })));
+  const final = join(catalogDir(root), dir);
+  rmSync(final, { recursive: true, force: true });
+  renameSync(staging, final);
+
+  const manifest: CatalogManifest = {
+    format: CATALOG_FORMAT,
+    trove: TROVE_VERSION,
+    generation,
+    dir,
+    created: new Date().toISOString(),
+    settings,
+    hash: algorithm,
+    entities,
+    tables,
+    invalid: built.rows.filter((r) => !r.valid).length,
+    problems: { count: problems.length, examples: problems.slice(0, KEEP_PROBLEM_EXAMPLES) },
+  };
+  writeManifest(root, manifest);
+  removeOldGenerations(root, generation);
+  progress("write", 1);
+
+  return {
+    ...diff,
+    upToDate: false,
+    rebuilt,
+    files: built.rows.length,
+    records: tables.records.rows,
+    invalid: manifest.invalid,
+    hashed: hashed.hashes.size,
+    generation,
+    problems,
+  };
+}
+
+/** The previous file states, or none when they cannot be read (then everything is re-done). */
+function readStatesOrNothing(root: string, previous: CatalogManifest): Map<string, FileState> {
+  try {
+    return readFileStates(root, previous);
+  } catch {
+    return new Map();
+  }
+}
+
+function whyRebuild(previous: CatalogManifest, settings: string, options: IndexOptions): string {
+  if (options.full) return "--full asked for a full rebuild";
+  if (previous.format !== CATALOG_FORMAT) return `the catalog was written in format ${previous.format} by trove ${previous.trove}`;
+  if (previous.settings !== settings) return "trove.toml (layouts, record, ignore) or trove's version changed since the last index";
+  return "unknown";
+}
+
+/** Staging folders of an index that was killed; safe to remove because we hold the lock. */
+function removeAbandonedGenerations(root: string): void {
+  for (const name of readdirSync(catalogDir(root))) {
+    if (/^\.g\d+\..*\.tmp$/.test(name) || /^\..*\.tmp$/.test(name)) rmSync(join(catalogDir(root), name), { recursive: true, force: true });
+  }
+}
+
+/** Keeps the current and the previous generation (a reader may still be on it). */
+function removeOldGenerations(root: string, current: number): void {
+  for (const name of readdirSync(catalogDir(root))) {
+    const m = /^g(\d+)$/.exec(name);
+    if (m && Number(m[1]) < current - 1) rmSync(join(catalogDir(root), name), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,111 @@
+// Turns walked files into catalog rows: each path is offered to the layouts in order, the first
+// that accepts it wins; a path none accepts keeps the best partial parse with `valid = false`.
+//
+//   const rows = await buildRows(root, files, { layouts, recordOf, hashes });
+//   rows[0].entities.subject // "m1"
+
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Annotations, ContainerRow, Entities, Layout, Parsed, Problem } from "../layout/layout.ts";
+import type { RecordIdFunction } from "./record-id.ts";
+import type { FileStat } from "./walk.ts";
+
+export interface FileRow extends FileStat {
+  hash: string | null;
+  record: string | null;
+  layout: string | null;
+  valid: boolean;
+  unparsed: string | null;
+  entities: Entities;
+  metadata: Record<string, unknown> | null;
+  qc: string;
+}
+
+export interface RowsResult {
+  rows: FileRow[];
+  containers: ContainerRow[];
+  problems: Problem[];
+}
+
+export interface RowOptions {
+  layouts: readonly Layout[];
+  recordOf: RecordIdFunction;
+  /** Content hash per path, where known. */
+  hashes?: Map<string, string>;
+}
+
+export async function buildRows(root: string, files: readonly FileStat[], options: RowOptions): Promise<RowsResult> {
+  const { layouts, recordOf, hashes } = options;
+  const rows: FileRow[] = files.map((file) => {
+    const { parsed, layout } = parseWithLayouts(file.path, layouts);
+    return {
+      ...file,
+      hash: hashes?.get(file.path) ?? null,
+      record: null,
+      layout,
+      valid: parsed.valid,
+      unparsed: parsed.unparsed,
+      entities: parsed.entities,
+      metadata: null,
+      qc: "NOT_SET",
+    };
+  });
+
+  const { containers, problems } = await annotateRows(root, rows, layouts);
+  for (const row of rows) row.record = recordOf(row.path, row.entities);
+  return { rows, containers, problems };
+}
+
+export function parseWithLayouts(path: string, layouts: readonly Layout[]): { parsed: Parsed; layout: string | null } {
+  let best: { parsed: Parsed; layout: string | null } | undefined;
+  let bestScore = -1;
+  for (const layout of layouts) {
+    const parsed = layout.parse(path);
+    if (parsed.valid) return { parsed, layout: layout.name };
+    const score = recognised(parsed.entities);
+    if (score > bestScore) {
+      best = { parsed, layout: score > 0 ? layout.name : null };
+      bestScore = score;
+    }
+  }
+  return best ?? { parsed: { valid: false, entities: {}, unparsed: path }, layout: null };
+}
+
+function recognised(entities: Entities): number {
+  let n = 0;
+  for (const k in entities) if (entities[k] !== null) n++;
+  return n;
+}
+
+/** Runs every layout's whole-tree pass and folds its findings into the rows. */
+async function annotateRows(root: string, rows: FileRow[], layouts: readonly Layout[]) {
+  const containers: ContainerRow[] = [];
+  const problems: Problem[] = [];
+  const withPass = layouts.filter((l) => l.annotate);
+  if (withPass.length === 0) return { containers, problems };
+
+  const byPath = new Map(rows.map((r) => [r.path, r]));
+  const tree = {
+    root,
+    paths: rows.map((r) => r.path),
+    readText: (rel: string) => readFile(join(root, rel), "utf8"),
+  };
+  for (const layout of withPass) {
+    const found: Annotations = await layout.annotate!(tree);
+    problems.push(...found.problems);
+    if (found.containers) containers.push(...found.containers);
+    for (const [path, metadata] of found.metadata) {
+      const row = byPath.get(path);
+      if (row) row.metadata = { ...(row.metadata ?? {}), ...metadata };
+    }
+    for (const [path, entities] of found.entities ?? []) {
+      const row = byPath.get(path);
+      if (!row) continue;
+      const merged = { ...row.entities };
+      for (const [k, v] of Object.entries(entities)) if (v !== null || !(k in merged)) merged[k] = v;
+      row.entities = merged;
+    }
+  }
+  containers.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { containers, problems };
+}

@@ -1,0 +1,41 @@
+// `trove status`: is the catalog stale, and how? One stat walk compared with the catalogued
+// file states; nothing is written and no SQL engine is loaded.
+//
+//   const s = await catalogStatus(config);
+//   s.state // "fresh" | "stale" | "missing" | "settings-changed"
+//   s.added.length, s.changed.length, s.removed.length
+
+import type { Config } from "../config/load.ts";
+import type { Problem } from "../layout/layout.ts";
+import { type CatalogDiff, diffStates, isEmptyDiff } from "./diff.ts";
+import { readFileStates, readManifest } from "./manifest.ts";
+import { catalogSettings } from "./settings.ts";
+import { walk } from "./walk.ts";
+
+export interface CatalogStatus extends CatalogDiff {
+  state: "fresh" | "stale" | "missing";
+  /** trove.toml (or trove) changed in a way that needs a full re-index. */
+  settingsChanged: boolean;
+  generation: number | null;
+  indexedAt: string | null;
+  files: number;
+  problems: Problem[];
+}
+
+export function catalogStatus(config: Config, onProgress?: (files: number) => void): CatalogStatus {
+  const manifest = readManifest(config.root);
+  const before = manifest ? readFileStates(config.root, manifest) : new Map();
+  const walked = walk(config.root, { ignore: config.index.ignore, followSymlinks: config.index.follow_symlinks, onProgress });
+  const diff = diffStates(before, walked.files);
+  const settingsChanged = manifest !== null && manifest.settings !== catalogSettings(config).hash;
+  const state = manifest === null ? "missing" : isEmptyDiff(diff) && !settingsChanged ? "fresh" : "stale";
+  return {
+    ...diff,
+    state,
+    settingsChanged,
+    generation: manifest?.generation ?? null,
+    indexedAt: manifest?.created ?? null,
+    files: walked.files.length,
+    problems: walked.problems,
+  };
+}

@@ -1,0 +1,138 @@
+// Walks a dataset folder and stats every file: the one pass both `trove index` and `trove status`
+// pay for.
+//
+//   const { files, problems } = walk("/data/ds", { ignore: ["**/*.tmp"], followSymlinks: false });
+//   files[0] // { path: "sub-01/anat/sub-01_T1w.nii.gz", size: 1234, mtimeUs: 1.7e15, ino: 42 }
+//
+// fdir lists the tree (it is several times faster than Node's own recursive readdir); a thin
+// wrapper around the fs calls it makes records the folders it could not read, which fdir itself
+// would swallow. Files that cannot be catalogued (broken symlinks, names that are not UTF-8,
+// unreadable entries) are reported as problems, never thrown.
+
+import * as fs from "node:fs";
+import { fdir } from "fdir";
+import picomatch from "picomatch";
+import type { Problem } from "../layout/layout.ts";
+
+export interface FileStat {
+  /** Relative to the root, posix separators. */
+  path: string;
+  size: number;
+  /** Modification time, microseconds since the epoch (the catalog's precision). */
+  mtimeUs: number;
+  ino: number;
+}
+
+export interface WalkOptions {
+  ignore?: readonly string[];
+  followSymlinks?: boolean;
+  /** Called every few thousand files with the number statted so far. */
+  onProgress?: (files: number) => void;
+}
+
+export interface WalkResult {
+  files: FileStat[];
+  problems: Problem[];
+}
+
+/** Folders that are never data: trove's own state and version-control internals. */
+export const ALWAYS_IGNORED = [".trove", ".git"];
+/** The dataset's own config file at the top is trove's, not data. */
+const CONFIG_FILE = "trove.toml";
+
+export function walk(root: string, options: WalkOptions = {}): WalkResult {
+  const problems: Problem[] = [];
+  const isIgnored = ignoreMatcher(options.ignore ?? []);
+  const prefix = root.endsWith("/") ? root : `${root}/`;
+  const relative = (abs: string) => abs.slice(prefix.length).replace(/\/$/, "");
+
+  let builder = new fdir({ fs: recordingFs(problems, relative) } as never)
+    .withRelativePaths()
+    .exclude((name, dirPath) => {
+      const rel = relative(dirPath);
+      return (ALWAYS_IGNORED.includes(name) && !rel.includes("/")) || isIgnored(rel);
+    })
+    .filter((path) => path !== CONFIG_FILE && !isIgnored(path));
+  if (options.followSymlinks) builder = builder.withSymlinks({ resolvePaths: false });
+  const paths = builder.crawl(root).sync() as string[];
+  paths.sort(comparePaths);
+
+  const files: FileStat[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i];
+    if (i % 4096 === 0) options.onProgress?.(i);
+    if (path.includes("\uFFFD")) {
+      problems.push({ path, message: "name is not valid UTF-8; rename it to catalogue it" });
+      continue;
+    }
+    const stat = statFile(prefix + path, path, problems);
+    if (stat) files.push(stat);
+  }
+  options.onProgress?.(paths.length);
+  problems.sort((a, b) => comparePaths(a.path, b.path));
+  return { files, problems };
+}
+
+/** Byte order of the UTF-16 code units: stable, locale-free, and what DuckDB's ORDER BY agrees with for ASCII. */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function statFile(abs: string, path: string, problems: Problem[]): FileStat | undefined {
+  try {
+    let st = fs.lstatSync(abs);
+    if (st.isSymbolicLink()) {
+      st = fs.statSync(abs);
+      if (st.isDirectory()) {
+        problems.push({ path, message: "symlink to a folder, not followed (set index.follow_symlinks = true)" });
+        return undefined;
+      }
+    }
+    if (!st.isFile()) return undefined;
+    return { path, size: st.size, mtimeUs: Math.round(st.mtimeMs * 1000), ino: st.ino };
+  } catch (e) {
+    problems.push({ path, message: describeFsError(e, "cannot stat") });
+    return undefined;
+  }
+}
+
+export function describeFsError(e: unknown, what: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "broken symlink (its target does not exist)";
+  if (code === "ELOOP") return "symlink loop";
+  if (code === "EACCES" || code === "EPERM") return `${what}: permission denied`;
+  return `${what}: ${code ?? (e as Error).message}`;
+}
+
+function ignoreMatcher(globs: readonly string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const match = picomatch(globs as string[], { dot: true });
+  return (path) => path !== "" && match(path);
+}
+
+/** The fs calls fdir makes, recording failures fdir would otherwise drop silently. */
+function recordingFs(problems: Problem[], relative: (abs: string) => string) {
+  const record = (what: string) => (path: fs.PathLike, e: unknown) =>
+    problems.push({ path: relative(String(path)), message: describeFsError(e, what) });
+  const onReaddir = record("cannot read folder");
+  const onResolve = record("cannot follow symlink");
+  return {
+    ...fs,
+    readdirSync: (path: fs.PathLike, opts: never) => {
+      try {
+        return fs.readdirSync(path, opts);
+      } catch (e) {
+        onReaddir(path, e);
+        throw e;
+      }
+    },
+    realpathSync: (path: fs.PathLike) => {
+      try {
+        return fs.realpathSync(path);
+      } catch (e) {
+        onResolve(path, e);
+        throw e;
+      }
+    },
+  };
+}

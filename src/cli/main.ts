@@ -1,0 +1,45 @@
+// The `trove` command: parsing and printing only; the work is in the library.
+
+import { Command, CommanderError } from "commander";
+import { TroveError } from "../errors.ts";
+import { TROVE_VERSION } from "../version.ts";
+import * as demo from "./commands/demo.ts";
+import * as index from "./commands/index-command.ts";
+import * as init from "./commands/init.ts";
+import * as ls from "./commands/ls.ts";
+import * as parse from "./commands/parse.ts";
+import * as query from "./commands/query.ts";
+import * as status from "./commands/status.ts";
+
+/** Exit codes: 0 done, 1 unexpected failure (a bug), 2 bad input (config, path, SQL, usage). */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("trove")
+    .version(TROVE_VERSION)
+    .description("Index a dataset into a Parquet catalog and query it with SQL.")
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .addHelpText(
+      "after",
+      `
+Start with:
+  trove demo                 write a demo EEG dataset, index it and query it
+  trove init DIR             write a commented trove.toml for your dataset
+  trove index DIR            build or update the catalog (.trove/catalog/*.parquet)
+  trove query -d DIR "SQL"   query it`,
+    );
+  for (const command of [demo, init, index, status, parse, query, ls]) command.register(program);
+  for (const sub of program.commands) sub.exitOverride();
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof TroveError) {
+      process.stderr.write(`trove: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`trove: unexpected error (please report it):\n${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,106 @@
+// Reads and validates `trove.toml`.
+//
+//   const config = await loadConfig("/data/sonetaa");          // a folder holding trove.toml
+//   const config = await loadConfig("/data/sonetaa/trove.toml");
+//   config.root // absolute folder the data lives in
+//
+// Every error names the file, the line where it can tell, the key, and what was expected.
+
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import { parse as parseToml, TomlError } from "smol-toml";
+import type { z } from "zod";
+import { ConfigError, NotFoundError } from "../errors.ts";
+import { lineOfKey } from "./locate.ts";
+import { configSchema, type ConfigFile } from "./schema.ts";
+
+export const CONFIG_NAME = "trove.toml";
+
+export interface Config extends ConfigFile {
+  /** Absolute path of the trove.toml read. */
+  file: string;
+  /** Absolute folder holding the data. */
+  root: string;
+}
+
+/** Path of the config for a folder or file argument. */
+export async function findConfig(target: string): Promise<string> {
+  const abs = resolve(target);
+  const info = await stat(abs).catch(() => undefined);
+  if (!info) throw new NotFoundError(`${abs}: no such file or folder`);
+  if (info.isFile()) return abs;
+  const file = resolve(abs, CONFIG_NAME);
+  if (!(await stat(file).catch(() => undefined))) {
+    throw new NotFoundError(`${abs} has no ${CONFIG_NAME}; create one with \`trove init ${target}\``);
+  }
+  return file;
+}
+
+export async function loadConfig(target: string): Promise<Config> {
+  const file = await findConfig(target);
+  const source = await readFile(file, "utf8");
+  return parseConfig(source, file);
+}
+
+/** Validates config text; `file` is used for messages and to resolve relative paths. */
+export async function parseConfig(source: string, file: string): Promise<Config> {
+  let raw: unknown;
+  try {
+    raw = parseToml(source);
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const firstLine = e.message.split("\n")[0].replace(/^Invalid TOML document:\s*/, "");
+      throw new ConfigError(`${basename(file)}:${e.line}:${e.column}: invalid TOML: ${firstLine}`);
+    }
+    throw e;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, source, file));
+  const config = parsed.data;
+  const root = resolve(dirname(file), config.dataset.root ?? ".");
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    const where = lineOfKey(source, ["dataset", "root"]);
+    throw new ConfigError(
+      `${basename(file)}${where ? `:${where}` : ""}: dataset.root points at ${root}, which is not a folder`,
+    );
+  }
+  checkConsistency(config, source, file);
+  return { ...config, file, root };
+}
+
+function describeIssues(issues: z.core.$ZodIssue[], source: string, file: string): string {
+  const lines = issues.map((issue) => {
+    const key = issue.path.map(String).join(".") || "(top level)";
+    const line = lineOfKey(source, issue.path);
+    return `${basename(file)}${line ? `:${line}` : ""}: ${key}: ${explain(issue)}`;
+  });
+  return lines.join("\n");
+}
+
+function explain(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+  if (issue.code === "invalid_union" && "discriminator" in issue && issue.discriminator) {
+    return `expected ${issue.discriminator} to be one of alf, bids, template, containers`;
+  }
+  return issue.message.replace(/^Invalid input: /, "");
+}
+
+/** Rules zod cannot see on one key alone. */
+function checkConsistency(config: ConfigFile, source: string, file: string): void {
+  for (const [task, { modalities }] of Object.entries(config.tasks)) {
+    const dup = modalities.find((m, i) => modalities.indexOf(m) !== i);
+    if (dup) {
+      const line = lineOfKey(source, ["tasks", task, "modalities"]);
+      throw new ConfigError(`${basename(file)}${line ? `:${line}` : ""}: tasks.${task}.modalities lists ${dup} twice`);
+    }
+  }
+  if (config.record?.id_pattern !== undefined) {
+    try {
+      new RegExp(config.record.id_pattern, "u");
+    } catch (e) {
+      const line = lineOfKey(source, ["record", "id_pattern"]);
+      throw new ConfigError(`${basename(file)}${line ? `:${line}` : ""}: record.id_pattern is not a valid regex: ${(e as Error).message}`);
+    }
+  }
+}

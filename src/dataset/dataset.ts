@@ -1,0 +1,54 @@
+// A dataset opened for reading: its config, its catalog as SQL views, and scopes over it.
+//
+//   const ds = await Dataset.open("/data/sonetaa");
+//   await ds.count();                        // records
+//   const rec = await ds.get("REC-200331-A");
+//   await ds.RS.EEG.files({ extension: "edf" });
+//   await ds.query("SELECT task, count(*) AS n FROM files GROUP BY task");
+//   ds.close();
+
+import type { Config } from "../config/load.ts";
+import { loadConfig } from "../config/load.ts";
+import type { Params, Row } from "../catalog/duckdb.ts";
+import { type CatalogManifest, readManifest } from "../catalog/manifest.ts";
+import { NotFoundError } from "../errors.ts";
+import { Scope } from "./scope.ts";
+import { type CatalogSession, openSession } from "./session.ts";
+import { type Named, withScopeNames } from "./sugar.ts";
+
+export class Dataset extends Scope {
+  private constructor(
+    session: CatalogSession,
+    readonly config: Config,
+    readonly manifest: CatalogManifest,
+  ) {
+    super(session);
+  }
+
+  /** Opens the dataset whose trove.toml is in `dir` (or is `dir`); it must have been indexed. */
+  static async open(dir: string): Promise<Named<Dataset>> {
+    const config = await loadConfig(dir);
+    const manifest = readManifest(config.root);
+    if (!manifest) throw new NotFoundError(`${config.root} has no catalog yet; run \`trove index ${dir}\` first`);
+    const session = await openSession(config, manifest);
+    return withScopeNames(new Dataset(session, config, manifest));
+  }
+
+  get root(): string {
+    return this.config.root;
+  }
+
+  /** Any SQL over the catalog views (files, records, containers); `$1`/`$name` parameters. */
+  query(sql: string, params?: Params): Promise<Row[]> {
+    return this.session.db.all(sql, params);
+  }
+
+  /** Like query, with column names and types kept (for printing tables and CSV). */
+  table(sql: string, params?: Params) {
+    return this.session.db.table(sql, params);
+  }
+
+  close(): void {
+    this.session.db.close();
+  }
+}

@@ -1,0 +1,150 @@
+// A scope is a filtered view of a dataset: by task, modality, any entity, or a SQL `where`.
+// Scopes narrow further by chaining; `ds.RS.EEG` and `ds.EEG.RS` are the same scope.
+//
+//   const rs = ds.scope({ task: "RS" });
+//   await rs.ids();                         // records that have RS files
+//   await rs.files({ extension: ["csv", "json"] });
+//   `${rs.scope({ modality: "EEG" })}`      // "<Scope task: RS, modality: EEG>"
+
+import { inspect } from "node:util";
+import { NotFoundError } from "../errors.ts";
+import type { Row } from "../catalog/duckdb.ts";
+import type { CatalogSession } from "./session.ts";
+import { describeFilter, type Filter, toSql } from "./filter.ts";
+import { type Named, withScopeNames } from "./sugar.ts";
+
+export interface ScopeSpec {
+  filter: Filter;
+  /** Extra SQL conditions over the files table, ANDed. */
+  where: string[];
+}
+
+export class Scope {
+  constructor(
+    protected readonly session: CatalogSession,
+    readonly spec: ScopeSpec = { filter: {}, where: [] },
+  ) {}
+
+  /** A narrower scope; `where` is SQL over the files table. */
+  scope(filter: Filter & { where?: string }): Named {
+    const { where, ...rest } = filter;
+    return withScopeNames(
+      new Scope(this.session, {
+        filter: { ...this.spec.filter, ...rest },
+        where: where ? [...this.spec.where, where] : this.spec.where,
+      }),
+    );
+  }
+
+  /** Catalog rows of the files in this scope, narrowed by `filter`, sorted by path. */
+  async files(filter: Filter = {}): Promise<Row[]> {
+    const cond = this.condition(filter);
+    return this.session.db.all(`SELECT * FROM files WHERE ${cond.sql} ORDER BY path`, cond.params);
+  }
+
+  /** Record ids with at least one file in this scope, sorted. */
+  async ids(): Promise<string[]> {
+    const cond = this.condition();
+    const rows = await this.session.db.all(
+      `SELECT DISTINCT record FROM files WHERE record IS NOT NULL AND ${cond.sql} ORDER BY record`,
+      cond.params,
+    );
+    return rows.map((r) => String(r.record));
+  }
+
+  async count(): Promise<number> {
+    const cond = this.condition();
+    const rows = await this.session.db.all(
+      `SELECT count(DISTINCT record)::INT AS n FROM files WHERE record IS NOT NULL AND ${cond.sql}`,
+      cond.params,
+    );
+    return Number(rows[0].n);
+  }
+
+  async has(id: string): Promise<boolean> {
+    const cond = this.condition({ record: id });
+    const rows = await this.session.db.all(`SELECT 1 FROM files WHERE ${cond.sql} LIMIT 1`, cond.params);
+    return rows.length > 0;
+  }
+
+  /** The record with this id, within this scope; a clear error when there is none. */
+  async get(id: string): Promise<Named<RecordView>> {
+    if (!(await this.has(id))) {
+      const hint = await this.session.db.all(
+        "SELECT record FROM records ORDER BY jaro_winkler_similarity(record, $1) DESC LIMIT 3",
+        [id],
+      );
+      throw new NotFoundError(
+        `no record "${id}" in ${this}; closest: ${hint.map((r) => r.record).join(", ") || "(the catalog has no records)"}`,
+      );
+    }
+    return this.recordView(id);
+  }
+
+  async first(): Promise<Named<RecordView> | undefined> {
+    const ids = await this.ids();
+    return ids.length ? this.recordView(ids[0]) : undefined;
+  }
+
+  /** Rows of the records table for the records in this scope. */
+  async records(): Promise<Row[]> {
+    const cond = this.condition();
+    return this.session.db.all(
+      `SELECT * FROM records WHERE record IN (SELECT record FROM files WHERE ${cond.sql}) ORDER BY record`,
+      cond.params,
+    );
+  }
+
+  protected recordView(id: string): Named<RecordView> {
+    return withScopeNames(new RecordView(this.session, id, { filter: { ...this.spec.filter, record: id }, where: this.spec.where }));
+  }
+
+  protected condition(extra: Filter = {}): { sql: string; params: unknown[] } {
+    const filter = { ...this.spec.filter, ...extra };
+    const cond = toSql(filter, this.session.columns);
+    const where = this.spec.where.map((w) => `(${w})`);
+    return { sql: [cond.sql, ...where].join(" AND "), params: cond.params };
+  }
+
+  protected label(): string {
+    return describeFilter(this.spec.filter) + (this.spec.where.length ? `${describeFilter(this.spec.filter) ? ", " : ""}where: ${this.spec.where.join(" AND ")}` : "");
+  }
+
+  toString(): string {
+    const label = this.label();
+    return label ? `<Scope ${label}>` : `<Dataset ${this.session.name}>`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** One record (an ALF session, a Sinagot record, a BIDS subject/session), seen through a scope. */
+export class RecordView extends Scope {
+  constructor(
+    session: CatalogSession,
+    readonly id: string,
+    spec: ScopeSpec,
+  ) {
+    super(session, spec);
+  }
+
+  /** The record's row of the records table (entities, file counts, bytes). */
+  async info(): Promise<Row> {
+    const rows = await this.session.db.all("SELECT * FROM records WHERE record = $1", [this.id]);
+    if (rows.length === 0) throw new NotFoundError(`no record "${this.id}" in the records table`);
+    return rows[0];
+  }
+
+  override scope(filter: Filter & { where?: string }): Named<RecordView> {
+    const narrowed = super.scope(filter);
+    return withScopeNames(new RecordView(this.session, this.id, narrowed.spec));
+  }
+
+  override toString(): string {
+    const { record: _, ...rest } = this.spec.filter;
+    const label = describeFilter(rest);
+    return `<Record ${this.id}${label ? ` ${label}` : ""}>`;
+  }
+}

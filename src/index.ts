@@ -1,0 +1,20 @@
+// trove as a library: open a dataset, query its catalog, index it, parse paths with its layouts.
+//
+//   import { Dataset, indexDataset, loadConfig } from "trove";
+//   await indexDataset(await loadConfig("/data/ds"));
+//   const ds = await Dataset.open("/data/ds");
+//   for (const id of await ds.RS.EEG.ids()) console.log(`${await ds.get(id)}`);
+
+export { Dataset } from "./dataset/dataset.ts";
+export { Scope, RecordView } from "./dataset/scope.ts";
+export type { Filter, FilterValue } from "./dataset/filter.ts";
+export { loadConfig, parseConfig, type Config } from "./config/load.ts";
+export { indexDataset, type IndexOptions, type IndexReport } from "./catalog/indexer.ts";
+export { catalogStatus, type CatalogStatus } from "./catalog/status.ts";
+export { makeLayout, makeLayouts } from "./layout/index.ts";
+export type { Entities, Layout, Parsed } from "./layout/layout.ts";
+export { alfLayout } from "./layout/alf.ts";
+export { bidsLayout } from "./layout/bids.ts";
+export { templateLayout } from "./layout/template.ts";
+export { containersLayout } from "./layout/containers.ts";
+export * from "./errors.ts";
