@@ -1,5 +1,6 @@
 // Bundles the CLI into one ES module (dist/trove.mjs) so `trove` starts in milliseconds instead of
-// compiling TypeScript on every run. Dependencies stay external (loaded from node_modules).
+// compiling TypeScript on every run. Pure-JS dependencies are bundled too (loading one file is much
+// faster than resolving hundreds); the native DuckDB binding stays in node_modules.
 import { build } from "esbuild";
 
 await build({
@@ -9,7 +10,9 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  packages: "external",
+  external: ["@duckdb/node-api"],
   sourcemap: "linked",
+  // CommonJS dependencies (commander, picomatch) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: "warning",
 });

@@ -52,7 +52,11 @@ export async function buildRows(root: string, files: readonly FileStat[], option
   });
 
   const { containers, problems } = await annotateRows(root, rows, layouts);
-  for (const row of rows) row.record = recordOf(row.path, row.entities);
+  const fillExtension = !layouts.some((l) => l.entities.includes("extension"));
+  for (const row of rows) {
+    row.record = recordOf(row.path, row.entities);
+    if (fillExtension) row.entities = { ...row.entities, extension: extensionOf(row.path) };
+  }
   return { rows, containers, problems };
 }
 
@@ -69,6 +73,13 @@ export function parseWithLayouts(path: string, layouts: readonly Layout[]): { pa
     }
   }
   return best ?? { parsed: { valid: false, entities: {}, unparsed: path }, layout: null };
+}
+
+/** The text after the last dot of the file name, for layouts that have no extension entity. */
+function extensionOf(path: string): string | null {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(dot + 1) : null;
 }
 
 function recognised(entities: Entities): number {

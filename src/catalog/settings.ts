@@ -22,6 +22,8 @@ export interface CatalogSettings {
 export function catalogSettings(config: Config): CatalogSettings {
   const layouts = makeLayouts(config.layout);
   const entities = entityColumns(layouts);
+  // Every catalog can filter by extension, whatever its layouts know (see rows.ts).
+  if (!entities.includes("extension")) entities.push("extension");
   fileColumns(entities); // refuses entity names that collide with catalog columns
   const record: RecordSpec = config.record ?? { entities: defaultRecordEntities(layouts) };
   const shape = {

@@ -3,7 +3,8 @@
 //   toAlf("spikes", "times", "npy", { namespace: "ibl", timescale: "ephysClock" })
 //   // "_ibl_spikes.times_ephysClock.npy"
 //   filenameParts("_ibl_trials.goCue_times_bpod.csv")
-//   // { namespace: "ibl", object: "trials", attribute: "goCue_times", timescale: "bpod", extra: null, extension: "csv" }
+//   // { namespace: "ibl", object: "trials", attribute: "goCue_times", timescale: "bpod",
+//   //   extra: null, extension: "csv" }
 //   readableAlf("someROIDataset") // "some ROI dataset"
 //
 // Parts that are absent are `null` (ONE's `None`). The `*Parts` functions throw `AlfInvalidError`
@@ -20,7 +21,15 @@ import {
   SESSION_RE,
 } from "./alf-spec.ts";
 
-export { QC_LEVELS, QC_VALUES, QcValueError, type QcLevel, qcValue, qcRank, compareQc } from "./alf-qc.ts";
+export {
+  QC_LEVELS,
+  QC_VALUES,
+  QcValueError,
+  type QcLevel,
+  qcValue,
+  qcRank,
+  compareQc,
+} from "./alf-qc.ts";
 
 /** A path or file name that is not ALF where ALF was required (ONE's `ALFInvalid`). */
 export class AlfInvalidError extends LayoutError {

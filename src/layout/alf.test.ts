@@ -19,7 +19,7 @@ import { type Entities, LayoutError } from "./layout.ts";
 const alf = alfLayout();
 
 /** Every entity null except those given: parse results are compared whole. */
-function entities(parts: Partial<Entities>): Entities {
+function entities(parts: Entities): Entities {
   return {
     lab: null,
     subject: null,
@@ -380,7 +380,7 @@ describe("build", () => {
 
   it("names the entity that cannot be written", () => {
     const full = entities({ ...SESSION, object: "spikes", attribute: "times", extension: "npy" });
-    const bad: [Partial<Entities>, string | RegExp][] = [
+    const bad: [Entities, string | RegExp][] = [
       [{ subject: "a b" }, 'subject "a b" is not a valid ALF subject'],
       [{ date: "2024-1-1" }, 'date "2024-1-1" is not a valid ALF date'],
       [{ number: "0001" }, 'number "0001" is not a valid ALF number'],

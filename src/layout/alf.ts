@@ -1,5 +1,6 @@
 // The `alf` layout: IBL's ALF file naming, with exactly the grammar of ONE's FULL_SPEC
-// `(lab/Subjects/)subject/date/number/(collection/)(#revision#/)(_namespace_)object.attribute(_timescale)(.extra)*.extension`.
+//   (lab/Subjects/)subject/date/number/(collection/)(#revision#/)
+//   (_namespace_)object.attribute(_timescale)(.extra)*.extension
 //
 //   const alf = alfLayout();
 //   alf.parse("lab/Subjects/m1/2024-01-01/001/alf/_ibl_trials.goCue_times_bpod.csv").entities
@@ -59,8 +60,12 @@ export function parseAlfPath(relPath: string): Parsed {
     : parseWithoutSession(relPath);
 }
 
-const [LAB, SUBJECT, DATE, NUMBER, COLLECTION, REVISION, NAMESPACE, OBJECT, ATTRIBUTE, TIMESCALE, EXTRA, EXTENSION] =
-  ALF_PARTS.map((part) => FULL.groupIndex[part]!);
+const [LAB, SUBJECT, DATE, NUMBER, COLLECTION, REVISION] = ALF_PARTS.slice(0, 6).map(
+  (part) => FULL.groupIndex[part]!,
+);
+const [NAMESPACE, OBJECT, ATTRIBUTE, TIMESCALE, EXTRA, EXTENSION] = ALF_PARTS.slice(6).map(
+  (part) => FULL.groupIndex[part]!,
+);
 
 // One literal with every key in column order: every result has the same shape, and no record is
 // filled key by key on the hot path.

@@ -111,7 +111,7 @@ function finish(entities: Entities, misses: Misses, name: string): Parsed {
 
 /** A file the grammar does not place; BIDS-looking names still give their key-values. */
 function opaque(entities: Entities, rest: string[]): Parsed {
-  const scratch = { ...BLANK };
+  const scratch = emptyEntities(BIDS_COLUMNS);
   readName(rest[rest.length - 1], scratch, new Misses());
   if (NAME_COLUMNS.some((c) => scratch[c] !== null)) {
     for (const c of NAME_COLUMNS) entities[c] = scratch[c];
@@ -128,7 +128,7 @@ function isOpaque(rest: string[], pipeline: string | null, derivatives: boolean)
 }
 
 export function parseBidsPath(relPath: string, derivatives = true): Parsed {
-  const entities = { ...BLANK };
+  const entities = emptyEntities(BIDS_COLUMNS);
   const segments = relPath.split("/");
   const start = enterDerivatives(segments, entities);
   const rest = start === 0 ? segments : segments.slice(start);
@@ -144,7 +144,7 @@ export function parseBidsPath(relPath: string, derivatives = true): Parsed {
  */
 export function bidsDatasetRoot(relPath: string, derivatives = true): string | null {
   const segments = relPath.split("/");
-  const scratch = { ...BLANK };
+  const scratch = emptyEntities(BIDS_COLUMNS);
   const start = enterDerivatives(segments, scratch);
   if (isOpaque(segments.slice(start), scratch.pipeline, derivatives)) return null;
   return segments.slice(0, start).join("/");
@@ -254,7 +254,7 @@ function readFolder(segment: string, level: Level, folders: FolderEntities): Lev
 /** A folder inside a datatype folder named like a BIDS file is a folder data object (CTF .ds). */
 function isDataObjectName(segment: string): boolean {
   const misses = new Misses();
-  const scratch = { ...BLANK };
+  const scratch = emptyEntities(BIDS_COLUMNS);
   readName(segment, scratch, misses);
   return !misses.any && (scratch.subject !== null || scratch.tpl !== null);
 }
