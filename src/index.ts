@@ -12,8 +12,21 @@ export { loadConfig, parseConfig, type Config } from "./config/load.ts";
 export { indexDataset, type IndexOptions, type IndexReport } from "./catalog/indexer.ts";
 export { catalogStatus, type CatalogStatus } from "./catalog/status.ts";
 export { makeLayout, makeLayouts } from "./layout/index.ts";
-export type { Entities, Layout, Parsed } from "./layout/layout.ts";
+export { LayoutError } from "./layout/layout.ts";
+export type { Annotations, ContainerRow, Entities, Layout, Parsed, Tree } from "./layout/layout.ts";
 export { alfLayout } from "./layout/alf.ts";
+export {
+  dromedary,
+  filenameParts,
+  fullPathParts,
+  isSessionPath,
+  isUuidString,
+  isValidAlf,
+  readableAlf,
+  toAlf,
+  AlfInvalidError,
+} from "./layout/alf-names.ts";
+export { QC_LEVELS, qcValue, type QcLevel } from "./layout/alf-qc.ts";
 export { bidsLayout } from "./layout/bids.ts";
 export { templateLayout } from "./layout/template.ts";
 export { containersLayout } from "./layout/containers.ts";

@@ -3,9 +3,10 @@
 //   await writeTables(dir, { rows, containers, entities, recordEntities });
 //   // dir/files.parquet, dir/records.parquet, dir/containers.parquet
 //
-// Rows go to a newline-delimited JSON file that DuckDB reads with a declared schema (faster than
-// row-by-row inserts), sorted, with fixed writer settings so the same rows always give the same
-// bytes. Each table is written to a temporary name and renamed.
+// Rows go to a JSON-lines file that DuckDB reads with a declared schema (faster than row-by-row
+// inserts, appender chunks or CSV built in JS, measured at 100k files), in path order, with fixed
+// writer settings so the same rows always give the same bytes. Each table is written to a
+// temporary name and renamed.
 
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -31,18 +32,20 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
     const columns = fileColumns(input.entities);
     const filesJson = join(dir, "files.ndjson.tmp");
     scratch.push(filesJson);
-    writeNdjson(filesJson, input.rows, (r) => fileRecord(r, input.entities));
+    writeJsonLines(filesJson, input.rows);
     const filesParquet = join(dir, "files.parquet");
-    await copyTo(db, `SELECT ${selectList(columns)} FROM ${readJson(filesJson, columns)} ORDER BY path`, filesParquet);
+    // rows arrive sorted by path (the walk sorts) and DuckDB keeps insertion order
+    await copyTo(db, `SELECT ${fileSelect(columns)} FROM ${readFileRows(filesJson, input.entities)}`, filesParquet);
 
     await copyTo(db, recordsQuery(filesParquet, input), join(dir, "records.parquet"));
 
     const containersJson = join(dir, "containers.ndjson.tmp");
     scratch.push(containersJson);
-    writeNdjson(containersJson, input.containers, (c) => c);
+    writeJsonLines(containersJson, input.containers);
+    const containerFields = CONTAINER_COLUMNS.map((c): [string, string] => [c.name, c.type]);
     await copyTo(
       db,
-      `SELECT ${selectList(CONTAINER_COLUMNS)} FROM ${readJson(containersJson, CONTAINER_COLUMNS)} ORDER BY path`,
+      `SELECT ${CONTAINER_COLUMNS.map((c) => ident(c.name)).join(", ")} FROM ${readJson(containersJson, containerFields)} ORDER BY path`,
       join(dir, "containers.parquet"),
     );
     const count = async (table: string) =>
@@ -54,32 +57,20 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
   }
 }
 
-/** The files-table row as the JSON object DuckDB reads (mtime in microseconds). */
-function fileRecord(row: FileRow, entities: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    path: row.path,
-    size: row.size,
-    mtime: row.mtimeUs,
-    inode: row.ino,
-    hash: row.hash,
-    record: row.record,
-    layout: row.layout,
-    valid: row.valid,
-    unparsed: row.unparsed,
-  };
-  for (const e of entities) out[e] = row.entities[e] ?? null;
-  out.metadata = row.metadata;
-  out.qc = row.qc;
-  return out;
-}
-
-function writeNdjson<T>(file: string, items: readonly T[], toRecord: (item: T) => unknown): void {
+/**
+ * Newline-delimited JSON, one `JSON.stringify` of each item as it is: the rows are not reshaped
+ * first (building per-row objects cost more than DuckDB's parsing, measured at 100k files).
+ */
+function writeJsonLines(file: string, items: readonly unknown[]): void {
   const fd = openSync(file, "w");
   try {
-    const batch: string[] = [];
+    let batch: string[] = [];
     for (const item of items) {
-      batch.push(JSON.stringify(toRecord(item)));
-      if (batch.length === 4096) writeSync(fd, batch.splice(0).join("\n") + "\n");
+      batch.push(JSON.stringify(item));
+      if (batch.length === 8192) {
+        writeSync(fd, batch.join("\n") + "\n");
+        batch = [];
+      }
     }
     if (batch.length > 0) writeSync(fd, batch.join("\n") + "\n");
   } finally {
@@ -87,15 +78,29 @@ function writeNdjson<T>(file: string, items: readonly T[], toRecord: (item: T) =
   }
 }
 
-function readJson(file: string, columns: readonly Column[]): string {
-  const declared = columns
-    .map((c) => `${sqlString(c.name)}: ${sqlString(c.name === "mtime" ? "BIGINT" : c.type)}`)
-    .join(", ");
+/** DuckDB's reader for the files-table rows exactly as `FileRow` objects serialise. */
+function readFileRows(file: string, entities: readonly string[]): string {
+  const struct = `STRUCT(${entities.map((e) => `${ident(e)} VARCHAR`).join(", ")})`;
+  const fields: [string, string][] = [
+    ["path", "VARCHAR"], ["size", "BIGINT"], ["mtimeUs", "BIGINT"], ["ino", "BIGINT"], ["hash", "VARCHAR"],
+    ["record", "VARCHAR"], ["layout", "VARCHAR"], ["valid", "BOOLEAN"], ["unparsed", "VARCHAR"],
+    ["entities", struct], ["metadata", "JSON"], ["qc", "VARCHAR"],
+  ];
+  return readJson(file, fields);
+}
+
+function readJson(file: string, fields: readonly [string, string][]): string {
+  const declared = fields.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(", ");
   return `read_json(${sqlString(file)}, format = 'newline_delimited', columns = {${declared}})`;
 }
 
-function selectList(columns: readonly Column[]): string {
-  return columns.map((c) => (c.name === "mtime" ? "make_timestamp(mtime) AS mtime" : ident(c.name))).join(", ");
+/** The files-table columns from the rows' fields. */
+function fileSelect(columns: readonly Column[]): string {
+  const from: Record<string, string> = { mtime: "make_timestamp(mtimeUs)", inode: "ino" };
+  const fixed = new Set(["path", "size", "hash", "record", "layout", "valid", "unparsed", "metadata", "qc"]);
+  return columns
+    .map((c) => `${from[c.name] ?? (fixed.has(c.name) ? ident(c.name) : `entities.${ident(c.name)}`)} AS ${ident(c.name)}`)
+    .join(", ");
 }
 
 function recordsQuery(filesParquet: string, input: TablesInput): string {

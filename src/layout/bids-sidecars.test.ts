@@ -149,7 +149,9 @@ describe("bids sidecars: the inheritance principle", () => {
     const tree = memoryTree({ [BOLD_01]: "" });
     const withGhost = { ...tree, paths: [...tree.paths, "task-rest_bold.json"].sort() };
     const { problems } = await annotate(withGhost);
-    expect(problems).toEqual([{ path: "task-rest_bold.json", message: expect.stringMatching(/cannot read.*ENOENT/) }]);
+    expect(problems).toEqual([
+      { path: "task-rest_bold.json", message: expect.stringMatching(/cannot read.*ENOENT/) },
+    ]);
   });
 
   it("reads each sidecar once and shares one frozen object per chain", async () => {
@@ -190,7 +192,8 @@ describe("bids sidecars on bids-examples", () => {
         '{"RepetitionTime": 4, "Note": "run 1 only"}',
       );
       const { metadata } = await annotate(folderTree(dir));
-      const run = (r: number) => metadata.get(`sub-02/func/sub-02_task-balloonanalogrisktask_run-0${r}_bold.nii.gz`);
+      const run = (r: number) =>
+        metadata.get(`sub-02/func/sub-02_task-balloonanalogrisktask_run-0${r}_bold.nii.gz`);
       expect(run(1)).toEqual({ RepetitionTime: 4, TaskName: "balloon analog risk task", Note: "run 1 only" });
       expect(run(2)).toEqual({ RepetitionTime: 3, TaskName: "balloon analog risk task" });
       expect(metadata.get("sub-03/func/sub-03_task-balloonanalogrisktask_run-01_bold.nii.gz")).toMatchObject({

@@ -7,8 +7,9 @@
 //
 // Decisions:
 // - Data files are the parsed files with a suffix and an extension other than `.json`, outside
-//   opaque folders (sourcedata/, code/, ...: not part of the dataset's grammar, so get nothing). JSON files get no entry: their content is
-//   their own data, and the principle says which metadata applies to data files, not to them.
+//   opaque folders (sourcedata/, code/, ...: outside the dataset's grammar, so they get nothing).
+//   JSON files get no entry: their content is their own, and the principle says which metadata
+//   applies to data files, not to sidecars.
 // - A derived dataset (`derivatives/<pipeline>/`) is a BIDS dataset of its own: inheritance
 //   climbs to its root and stops there; the raw dataset's sidecars do not flow into it (the
 //   spec links derived files to raw ones through `Sources`, not through folders).
@@ -42,29 +43,26 @@ interface Sidecar {
 /** folder -> suffix -> sidecars there. */
 type SidecarIndex = Map<string, Map<string, Sidecar[]>>;
 
+/** Data files sharing one chain of sidecars (top first), so each chain is merged once. */
+interface ChainGroup {
+  chain: Sidecar[];
+  files: string[];
+}
+
 const NAME_COLUMNS = BIDS_ENTITIES.map((e) => e.column);
 const READ_CONCURRENCY = 32;
 
 export async function annotateBidsSidecars(tree: Tree, grammar: BidsGrammar): Promise<Annotations> {
-  const parsed = tree.paths.map((path) => ({ path, parsed: grammar.parse(path) }));
-  const index = indexSidecars(parsed);
+  const { index, otherJsonFiles } = indexSidecars(tree.paths, grammar);
   const conflicts = new ConflictLog();
-  const chains = new Map<string, Sidecar[]>();
-  for (const { path, parsed: p } of parsed) {
-    const root = isDataFile(p) ? grammar.datasetRoot(path) : null;
-    if (root === null) continue;
-    const chain = applicableSidecars(path, p, root, index, conflicts);
-    if (chain.length > 0) chains.set(path, chain);
-  }
+  const groups = new Map<string, ChainGroup>();
+  const addFile = (path: string) => groupByChain(path, grammar, index, conflicts, groups);
+  for (const path of tree.paths) if (!path.endsWith(".json")) addFile(path);
+  for (const path of otherJsonFiles) addFile(path);
   const problems: Problem[] = [];
-  const contents = await readSidecars(tree, chains, problems);
+  const contents = await readSidecars(tree, groups, problems);
   problems.push(...conflicts.problems());
-  return { metadata: mergeChains(chains, contents), problems };
-}
-
-function isDataFile(p: Parsed): boolean {
-  const { suffix, extension } = p.entities;
-  return suffix !== null && extension !== null && extension !== ".json";
+  return { metadata: mergeGroups(groups, contents), problems };
 }
 
 function folderOf(path: string): string {
@@ -72,24 +70,59 @@ function folderOf(path: string): string {
   return slash < 0 ? "" : path.slice(0, slash);
 }
 
-function indexSidecars(files: { path: string; parsed: Parsed }[]): SidecarIndex {
+/**
+ * Indexes the valid `.json` sidecars by folder and suffix. Only paths ending in ".json" are parsed
+ * here, and only the others are parsed later, so each path is parsed once and none is kept: a
+ * million parsed rows held at once would cost hundreds of MB.
+ */
+function indexSidecars(paths: readonly string[], grammar: BidsGrammar) {
   const index: SidecarIndex = new Map();
-  for (const { path, parsed } of files) {
+  const otherJsonFiles: string[] = []; // ".json" files inside folder data objects: data, not sidecars
+  for (const path of paths) {
+    if (!path.endsWith(".json")) continue;
+    const parsed = grammar.parse(path);
     const { suffix, extension } = parsed.entities;
+    if (extension !== ".json") otherJsonFiles.push(path);
     if (!parsed.valid || extension !== ".json" || suffix === null) continue;
-    const entities: [string, string][] = [];
-    for (const column of NAME_COLUMNS) {
-      const value = parsed.entities[column];
-      if (value !== null) entities.push([column, value]);
-    }
     const folder = folderOf(path);
     let bySuffix = index.get(folder);
     if (bySuffix === undefined) index.set(folder, (bySuffix = new Map()));
+    const sidecar = { path, entities: presentEntities(parsed) };
     const list = bySuffix.get(suffix);
-    if (list === undefined) bySuffix.set(suffix, [{ path, entities }]);
-    else list.push({ path, entities });
+    if (list === undefined) bySuffix.set(suffix, [sidecar]);
+    else list.push(sidecar);
   }
-  return index;
+  return { index, otherJsonFiles };
+}
+
+function presentEntities(parsed: Parsed): [string, string][] {
+  const entities: [string, string][] = [];
+  for (const column of NAME_COLUMNS) {
+    const value = parsed.entities[column];
+    if (value !== null) entities.push([column, value]);
+  }
+  return entities;
+}
+
+/** Files in opaque folders have no dataset root, and `.json` files are never data files. */
+function groupByChain(
+  path: string,
+  grammar: BidsGrammar,
+  index: SidecarIndex,
+  conflicts: ConflictLog,
+  groups: Map<string, ChainGroup>,
+): void {
+  const parsed = grammar.parse(path);
+  const { suffix, extension } = parsed.entities;
+  if (suffix === null || extension === null || extension === ".json") return;
+  const root = grammar.datasetRoot(path);
+  if (root === null) return;
+  const chain = applicableSidecars(path, parsed, root, index, conflicts);
+  if (chain.length === 0) return;
+  const key = chain.length === 1 ? chain[0].path : chain.map((s) => s.path).join("\n");
+  const group = groups.get(key);
+  if (group === undefined) groups.set(key, { chain, files: [path] });
+  else group.files.push(path);
 }
 
 /** Folders from the dataset root down to the file's own folder, top first. */
@@ -162,12 +195,12 @@ class ConflictLog {
 /** Reads every sidecar some chain uses, once each, a few at a time; bad ones become problems. */
 async function readSidecars(
   tree: Tree,
-  chains: Map<string, Sidecar[]>,
+  groups: Map<string, ChainGroup>,
   problems: Problem[],
 ): Promise<Map<string, Metadata>> {
   const wanted = new Set<string>();
-  for (const chain of chains.values()) for (const s of chain) wanted.add(s.path);
-  const queue = [...wanted].sort();
+  for (const { chain } of groups.values()) for (const s of chain) wanted.add(s.path);
+  const queue = [...wanted].sort().reverse();
   const contents = new Map<string, Metadata>();
   async function worker(): Promise<void> {
     for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
@@ -199,18 +232,13 @@ async function readSidecar(tree: Tree, path: string): Promise<{ metadata: Metada
   }
 }
 
-function mergeChains(chains: Map<string, Sidecar[]>, contents: Map<string, Metadata>): Map<string, Metadata> {
+function mergeGroups(groups: Map<string, ChainGroup>, contents: Map<string, Metadata>): Map<string, Metadata> {
   const merged = new Map<string, Metadata>();
-  const byChain = new Map<string, Metadata | null>();
-  for (const [path, chain] of chains) {
-    const key = chain.map((s) => s.path).join("\n");
-    let metadata = byChain.get(key);
-    if (metadata === undefined) {
-      const parts = chain.map((s) => contents.get(s.path)).filter((m) => m !== undefined);
-      metadata = parts.length === 0 ? null : Object.freeze(Object.assign({}, ...parts) as Metadata);
-      byChain.set(key, metadata);
-    }
-    if (metadata !== null) merged.set(path, metadata);
+  for (const { chain, files } of groups.values()) {
+    const parts = chain.map((s) => contents.get(s.path)).filter((m) => m !== undefined);
+    if (parts.length === 0) continue;
+    const metadata = Object.freeze(Object.assign({}, ...parts) as Metadata);
+    for (const file of files) merged.set(file, metadata);
   }
   return merged;
 }

@@ -76,7 +76,11 @@ describe("bids parse: valid names", () => {
       "derivatives/fmriprep-v1.4.1/sub-01/anat/sub-01_space-MNI152NLin2009cAsym_desc-preproc_T1w.nii.gz",
     );
     expect(p.valid).toBe(true);
-    expect(p.entities).toMatchObject({ pipeline: "fmriprep-v1.4.1", space: "MNI152NLin2009cAsym", description: "preproc" });
+    expect(p.entities).toMatchObject({
+      pipeline: "fmriprep-v1.4.1",
+      space: "MNI152NLin2009cAsym",
+      description: "preproc",
+    });
   });
 
   it("uses the innermost pipeline of nested derivatives", () => {
@@ -92,7 +96,12 @@ describe("bids parse: valid names", () => {
   it("reads fMRIPrep transforms into from_space / to_space", () => {
     const p = bids.parse("derivatives/fmriprep/sub-01/anat/sub-01_from-T1w_to-MNI152NLin6Asym_mode-image_xfm.h5");
     expect(p.valid).toBe(true);
-    expect(p.entities).toMatchObject({ from_space: "T1w", to_space: "MNI152NLin6Asym", mode: "image", suffix: "xfm" });
+    expect(p.entities).toMatchObject({
+      from_space: "T1w",
+      to_space: "MNI152NLin6Asym",
+      mode: "image",
+      suffix: "xfm",
+    });
   });
 
   it.each([
@@ -120,8 +129,8 @@ describe("bids parse: valid names", () => {
   });
 
   it("reads template folders of atlas datasets", () => {
-    const p = bids.parse("tpl-MNI152NLin6Asym/anat/tpl-MNI152NLin6Asym_atlas-Schaefer2018_seg-7n_res-2_dseg.nii.gz");
-    expect(p).toMatchObject({ valid: true, entities: { tpl: "MNI152NLin6Asym", atlas: "Schaefer2018", seg: "7n" } });
+    const p = bids.parse("tpl-MNI6/anat/tpl-MNI6_atlas-Schaefer2018_seg-7n_res-2_dseg.nii.gz");
+    expect(p).toMatchObject({ valid: true, entities: { tpl: "MNI6", atlas: "Schaefer2018", seg: "7n" } });
   });
 
   it("files inside a folder data object belong to it", () => {
@@ -130,7 +139,8 @@ describe("bids parse: valid names", () => {
     expect(inner.entities).toMatchObject({ subject: "01", task: "rest", suffix: "meg", extension: ".ds/" });
     expect(bids.parse("sub-01/meg/sub-01_task-rest_meg.ds/BadChannels").entities.extension).toBe(".ds/");
     expect(bids.parse("sub-01/micr/sub-01_sample-A_SPIM.ome.zarr/0/0/0").entities.extension).toBe(".ome.zarr/");
-    expect(bids.parse("sub-01/meg/sub-01_task-rest_meg/config")).toMatchObject({ valid: true, entities: { extension: "/" } });
+    const bti = bids.parse("sub-01/meg/sub-01_task-rest_meg/config");
+    expect(bti).toMatchObject({ valid: true, entities: { extension: "/" } });
   });
 
   it("reads phenotype files with the tool as suffix", () => {
@@ -157,6 +167,8 @@ describe("bids parse: almost valid names", () => {
     ["sub-01/anat/sub-01_T1w", "sub-01_T1w", { suffix: "T1w", extension: null }],
     ["sub-01/sub-01_T1w.nii.gz", "sub-01_T1w.nii.gz", { subject: "01", suffix: "T1w" }],
     ["notes.txt", "notes.txt", { suffix: "notes" }],
+    ["sub-01/anat/sub-01_acq-1.5T_T1w.nii.gz", "acq-1.5T", { acq: "1.5T", suffix: "T1w", extension: ".nii.gz" }],
+    ["sub-01/anat/sub-01__T1w.nii", "sub-01__T1w.nii", { subject: "01", suffix: "T1w" }],
   ])("%s keeps %s unparsed", (path, unparsed, entities) => {
     const p = bids.parse(path);
     expect(p).toMatchObject({ valid: false, unparsed, entities });
@@ -345,10 +357,11 @@ describe("bids-examples conformance", () => {
   });
 
   afterAll(() => {
-    const total = summary.reduce((t, s) => ({ files: t.files + s.files, valid: t.valid + s.valid }), { files: 0, valid: 0 });
-    const lines = summary.map((s) => `${s.dataset.padEnd(32)} ${String(s.files).padStart(5)} ${String(s.valid).padStart(5)} ${String(s.invalid).padStart(5)}`);
-    console.log(
-      [`${"dataset".padEnd(32)} files valid invalid`, ...lines, `total: ${total.files} files, ${total.valid} valid, ${total.files - total.valid} invalid`].join("\n"),
-    );
+    const row = (name: string, ...counts: (string | number)[]) =>
+      name.padEnd(32) + counts.map((c) => String(c).padStart(8)).join("");
+    const sum = (pick: (s: (typeof summary)[number]) => number) => summary.reduce((t, s) => t + pick(s), 0);
+    const lines = summary.map((s) => row(s.dataset, s.files, s.valid, s.invalid));
+    const total = row("total", sum((s) => s.files), sum((s) => s.valid), sum((s) => s.invalid));
+    console.log([row("dataset", "files", "valid", "invalid"), ...lines, total].join("\n"));
   });
 });

@@ -1,0 +1,16 @@
+import { walk } from "./src/catalog/walk.ts";
+import { alfLayout } from "./src/layout/alf.ts";
+import { buildRows } from "./src/catalog/rows.ts";
+import { recordIdFunction } from "./src/catalog/record-id.ts";
+import { writeTables } from "./src/catalog/write.ts";
+import { mkdirSync, rmSync } from "node:fs";
+const root = "/tmp/tb/alf100k";
+const { files } = walk(root, {});
+const alf = alfLayout();
+let t = performance.now();
+const rec = recordIdFunction({ entities: ["lab?", "subject", "date", "number"] });
+const built = await buildRows(root, files, { layouts: [alf], recordOf: rec });
+console.log("buildRows", (performance.now() - t).toFixed(0)); t = performance.now();
+rmSync("/tmp/tb/wt", { recursive: true, force: true }); mkdirSync("/tmp/tb/wt");
+await writeTables("/tmp/tb/wt", { rows: built.rows, containers: [], entities: [...alf.entities], recordEntities: ["lab", "subject", "date", "number"] });
+console.log("write", (performance.now() - t).toFixed(0)); t = performance.now();
