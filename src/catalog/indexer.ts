@@ -125,7 +125,7 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
     entities,
     recordEntities: recordEntities(recordSpec),
   });
-  writeFileStates(staging, built.rows.map((r) => ({ path: r.path, size: r.size, mtimeUs: r.mtimeUs, ino: r.ino, hash: r.hash })));
+  writeFileStates(staging, built.rows);
   const final = join(catalogDir(root), dir);
   rmSync(final, { recursive: true, force: true });
   renameSync(staging, final);

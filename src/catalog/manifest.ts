@@ -74,8 +74,9 @@ export function tablePath(root: string, manifest: Pick<CatalogManifest, "dir">, 
 
 /** Compact per-file state (path, size, mtime, inode, hash) so `status` needs no SQL engine. */
 export function writeFileStates(dir: string, states: readonly FileState[]): void {
-  const rows = states.map((s) => [s.path, s.size, s.mtimeUs, s.ino, s.hash]);
-  writeFileAtomic(join(dir, "state.json"), JSON.stringify(rows));
+  const parts: string[] = [];
+  for (const s of states) parts.push(JSON.stringify([s.path, s.size, s.mtimeUs, s.ino, s.hash]));
+  writeFileAtomic(join(dir, "state.json"), `[${parts.join(",\n")}]\n`);
 }
 
 export function readFileStates(root: string, manifest: CatalogManifest): Map<string, FileState> {
