@@ -1,10 +1,11 @@
 // The `trove` command as a user runs it: the real binary, real folders, exit codes and output.
 
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sharedFixture } from "./fixtures.ts";
-import { runTrove, tempDir } from "./helpers.ts";
+import { runTrove, tempDir, troveBin } from "./helpers.ts";
 
 let demo: string;
 
@@ -73,6 +74,12 @@ describe("trove query and ls", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^trove: .*nope[\s\S]*in query: SELECT nope FROM files\n$/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("stops quietly when the reader closes the pipe early", () => {
+    const run = spawnSync("sh", ["-c", `"${process.execPath}" "${troveBin}" query -d "${demo}" "SELECT * FROM range(100000)" | head -n 2`], { encoding: "utf8" });
+    expect(run.stdout.split("\n")[0]).toMatch(/^range/);
+    expect(run.stderr).toBe("");
   });
 
   it("lists records and invalid files", () => {

@@ -13,6 +13,11 @@ import * as status from "./commands/status.ts";
 
 /** Exit codes: 0 done, 1 unexpected failure (a bug), 2 bad input (config, path, SQL, usage). */
 export async function main(argv: string[]): Promise<number> {
+  // `trove query ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const program = new Command("trove")
     .version(TROVE_VERSION)
     .description("Index a dataset into a Parquet catalog and query it with SQL.")
