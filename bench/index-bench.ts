@@ -6,12 +6,14 @@
 //   TROVE_BENCH_DIR=/scratch npm run bench:index   # where the trees go (default bench/out/)
 //
 // Every trove figure is a whole `node bin/trove.js ...` process (what the user waits for, startup
-// included), run under /usr/bin/time for its peak RSS. Trees are generated once by bench/trees.ts
-// and reused. Prints a markdown summary and writes it to bench/out/results.md. Speed is measured
-// here, never asserted in tests: the floors move 10-25% between runs, the ratios much less.
+// included; bin/ and dist/ copied to bench/out/snapshot/ first), under /usr/bin/time for peak RSS.
+// Trees are generated once by bench/trees.ts and reused. Prints a markdown summary and writes it
+// to bench/out/results.md. Speed is measured here, never asserted in tests: the floors move
+// 10-25% between runs, the ratios much less.
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +21,10 @@ import { Dataset } from "../src/index.ts";
 import { mulberry32, writeAlfTree, writeBidsTree } from "./trees.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
-const TROVE = join(REPO, "bin/trove.js");
+// The checkout is shared and dist/ may be rebuilt mid-run: every trove run uses a copy of bin/ and
+// dist/ taken at the start (same relative layout, node_modules found from bench/out/ upwards).
+const SNAPSHOT = join(REPO, "bench/out/snapshot");
+const TROVE = join(SNAPSHOT, "bin/trove.js");
 const OUT = resolve(process.env.TROVE_BENCH_DIR ?? join(REPO, "bench/out"));
 const RESULTS = join(REPO, "bench/out/results.md");
 const MILLION = process.argv.includes("--million") || process.env.BENCH_MILLION === "1";
@@ -195,6 +200,16 @@ function table(): string {
   return [head, ...rows.map((r) => `| ${r.tree} | ${r.what} | ${r.trove} | ${r.floor} | ${r.ratio} | ${r.goal} | ${r.result} |`)].join("\n");
 }
 
+/** Copies bin/trove.js and dist/trove.mjs; returns a short hash of the bundle. */
+function snapshotTrove(): string {
+  rmSync(SNAPSHOT, { recursive: true, force: true });
+  for (const f of ["bin/trove.js", "dist/trove.mjs"]) {
+    mkdirSync(join(SNAPSHOT, f, ".."), { recursive: true });
+    copyFileSync(join(REPO, f), join(SNAPSHOT, f));
+  }
+  return createHash("sha256").update(readFileSync(join(SNAPSHOT, "dist/trove.mjs"))).digest("hex").slice(0, 12);
+}
+
 function gitHead(): string {
   const p = spawnSync("git", ["-C", REPO, "describe", "--always", "--dirty"], { encoding: "utf8" });
   return p.status === 0 ? p.stdout.trim() : "unknown";
@@ -204,7 +219,9 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const started = new Date();
   const load0 = loadavg()[0].toFixed(2);
-  console.log(`trove indexing benchmark: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, trees in ${OUT}`);
+  const bundle = snapshotTrove();
+  const head = gitHead();
+  console.log(`trove indexing benchmark: trove ${head} (bundle ${bundle}), ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, trees in ${OUT}`);
   const nodeS = repeat(5, () => run(process.execPath, ["-e", "0"])).seconds;
   const versionS = repeat(5, () => run(process.execPath, [TROVE, "--version"])).seconds;
   row({ tree: "—", what: "process startup: `node -e 0`", trove: s(nodeS), floor: "—", ratio: "—", goal: "(info)", result: "—" });
@@ -231,7 +248,7 @@ async function main(): Promise<void> {
   const md = [
     `# trove indexing benchmark`,
     ``,
-    `${started.toISOString()}, trove ${gitHead()}, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}.`,
+    `${started.toISOString()}, trove ${head} (dist/trove.mjs sha256 ${bundle}…), node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}.`,
     `Floors measured in the same run, interleaved with trove's runs (the machine is shared): \`find ROOT -type f`,
     `-printf '%s %T@ %p\\n'\` (median of all its runs, 13 per tree) and \`find ROOT -type f -print0 | xargs -0 -P2 -n2000`,
     `sha256sum\` (median of 3). Trove: medians of 3 (cold index, hashing) or 5 (status, no-change index), each a whole`,

@@ -31,10 +31,10 @@ import {
 import { recordEntities, recordIdFunction } from "./record-id.ts";
 import { catalogSettings } from "./settings.ts";
 import { buildRows } from "./rows.ts";
-import { walk } from "./walk.ts";
+import { walk, type WalkStage } from "./walk.ts";
 import { writeTables } from "./write.ts";
 
-export type IndexPhase = "walk" | "hash" | "parse" | "write";
+export type IndexPhase = WalkStage | "hash" | "parse" | "write";
 
 export interface IndexOptions {
   /** Ignore the previous catalog: re-parse and re-hash everything. */
@@ -86,7 +86,7 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   const walked = walk(root, {
     ignore: config.index.ignore,
     followSymlinks: config.index.follow_symlinks,
-    onProgress: (n) => progress("walk", n),
+    onProgress: progress,
   });
   const diff = diffStates(before, walked.files);
   const sameHashing = previous?.hash === algorithm;
@@ -113,7 +113,7 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   progress("parse", walked.files.length, walked.files.length);
   const problems = [...walked.problems, ...hashed.problems, ...built.problems];
 
-  progress("write", 0);
+  progress("write", 0, built.rows.length);
   const generation = (previous?.generation ?? 0) + 1;
   const dir = `g${String(generation).padStart(6, "0")}`;
   const staging = join(catalogDir(root), `.${dir}.${process.pid}.tmp`);
@@ -121,6 +121,7 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   mkdirSync(staging);
   const tables = await writeTables(staging, {
     rows: built.rows,
+    metadata: built.metadata,
     containers: built.containers,
     entities,
     recordEntities: recordEntities(recordSpec),
@@ -145,7 +146,7 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   };
   writeManifest(root, manifest);
   removeOldGenerations(root, generation);
-  progress("write", 1);
+  progress("write", built.rows.length, built.rows.length);
 
   return {
     ...diff,

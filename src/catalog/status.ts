@@ -10,7 +10,7 @@ import type { Problem } from "../layout/layout.ts";
 import { type CatalogDiff, diffStates, isEmptyDiff } from "./diff.ts";
 import { readFileStates, readManifest } from "./manifest.ts";
 import { catalogSettings } from "./settings.ts";
-import { walk } from "./walk.ts";
+import { walk, type WalkOptions } from "./walk.ts";
 
 export interface CatalogStatus extends CatalogDiff {
   state: "fresh" | "stale" | "missing";
@@ -22,7 +22,7 @@ export interface CatalogStatus extends CatalogDiff {
   problems: Problem[];
 }
 
-export function catalogStatus(config: Config, onProgress?: (files: number) => void): CatalogStatus {
+export function catalogStatus(config: Config, onProgress?: WalkOptions["onProgress"]): CatalogStatus {
   const manifest = readManifest(config.root);
   const before = manifest ? readFileStates(config.root, manifest) : new Map();
   const walked = walk(config.root, { ignore: config.index.ignore, followSymlinks: config.index.follow_symlinks, onProgress });

@@ -26,9 +26,11 @@ export interface FileStat {
 export interface WalkOptions {
   ignore?: readonly string[];
   followSymlinks?: boolean;
-  /** Called every few thousand files with the number statted so far. */
-  onProgress?: (files: number) => void;
+  /** Called every few thousand files: first while listing the tree, then while statting. */
+  onProgress?: (stage: WalkStage, done: number, total?: number) => void;
 }
+
+export type WalkStage = "list" | "stat";
 
 export interface WalkResult {
   files: FileStat[];
@@ -45,6 +47,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const isIgnored = ignoreMatcher(options.ignore ?? []);
   const prefix = root.endsWith("/") ? root : `${root}/`;
   const relative = (abs: string) => abs.slice(prefix.length).replace(/\/$/, "");
+  let listed = 0;
 
   let builder = new fdir({ fs: recordingFs(problems, relative) } as never)
     .withRelativePaths()
@@ -52,7 +55,10 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       const rel = relative(dirPath);
       return (ALWAYS_IGNORED.includes(name) && !rel.includes("/")) || isIgnored(rel);
     })
-    .filter((path) => path !== CONFIG_FILE && !isIgnored(path));
+    .filter((path) => {
+      if (++listed % 8192 === 0) options.onProgress?.("list", listed);
+      return path !== CONFIG_FILE && !isIgnored(path);
+    });
   if (options.followSymlinks) builder = builder.withSymlinks({ resolvePaths: false });
   const paths = builder.crawl(root).sync() as string[];
   paths.sort(comparePaths);
@@ -60,7 +66,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const files: FileStat[] = [];
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i];
-    if (i % 4096 === 0) options.onProgress?.(i);
+    if (i % 4096 === 0) options.onProgress?.("stat", i, paths.length);
     if (path.includes("\uFFFD")) {
       problems.push({ path, message: "name is not valid UTF-8; rename it to catalogue it" });
       continue;
@@ -68,7 +74,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
     const stat = statFile(prefix + path, path, problems);
     if (stat) files.push(stat);
   }
-  options.onProgress?.(paths.length);
+  options.onProgress?.("stat", paths.length, paths.length);
   problems.sort((a, b) => comparePaths(a.path, b.path));
   return { files, problems };
 }

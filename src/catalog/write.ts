@@ -14,10 +14,11 @@ import type { ContainerRow } from "../layout/layout.ts";
 import { tempPathFor } from "../fsutil/atomic.ts";
 import { CONTAINER_COLUMNS, type Column, fileColumns, ident } from "./columns.ts";
 import { openDuckDB, sqlString } from "./duckdb.ts";
-import type { FileRow } from "./rows.ts";
+import type { FileRow, Metadata } from "./rows.ts";
 
 export interface TablesInput {
   rows: readonly FileRow[];
+  metadata: readonly Metadata[];
   containers: readonly ContainerRow[];
   entities: readonly string[];
   recordEntities: readonly string[];
@@ -31,11 +32,17 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
   try {
     const columns = fileColumns(input.entities);
     const filesJson = join(dir, "files.ndjson.tmp");
-    scratch.push(filesJson);
-    writeJsonLines(filesJson, input.rows);
+    const metadataJson = join(dir, "metadata.ndjson.tmp");
+    scratch.push(filesJson, metadataJson);
+    writeJsonLines(filesJson, input.rows, fileRowJson);
+    writeJsonLines(metadataJson, input.metadata.map((metadata, id) => ({ id, metadata })));
     const filesParquet = join(dir, "files.parquet");
-    // rows arrive sorted by path (the walk sorts) and DuckDB keeps insertion order
-    await copyTo(db, `SELECT ${fileSelect(columns)} FROM ${readFileRows(filesJson, input.entities)}`, filesParquet);
+    const files = `${readFileRows(filesJson, input.entities)} AS f`;
+    const metadata = `${readJson(metadataJson, [["id", "BIGINT"], ["metadata", "JSON"]])} AS m`;
+    const query = input.metadata.length
+      ? `SELECT ${fileSelect(columns, true)} FROM ${files} LEFT JOIN ${metadata} ON f.metadataId = m.id ORDER BY f.path`
+      : `SELECT ${fileSelect(columns, false)} FROM ${files}`; // rows arrive sorted by path (the walk sorts)
+    await copyTo(db, query, filesParquet);
 
     await copyTo(db, recordsQuery(filesParquet, input), join(dir, "records.parquet"));
 
@@ -57,25 +64,42 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
   }
 }
 
-/**
- * Newline-delimited JSON, one `JSON.stringify` of each item as it is: the rows are not reshaped
- * first (building per-row objects cost more than DuckDB's parsing, measured at 100k files).
- */
-function writeJsonLines(file: string, items: readonly unknown[]): void {
+/** Newline-delimited JSON, one line per item, encoded into one reused buffer as it is made. */
+function writeJsonLines<T>(file: string, items: readonly T[], toJson: (item: T) => string = JSON.stringify): void {
   const fd = openSync(file, "w");
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let used = 0;
   try {
-    let batch: string[] = [];
     for (const item of items) {
-      batch.push(JSON.stringify(item));
-      if (batch.length === 8192) {
-        writeSync(fd, batch.join("\n") + "\n");
-        batch = [];
+      const line = `${toJson(item)}\n`;
+      if (used + line.length * 3 > buffer.length) {
+        writeSync(fd, buffer, 0, used);
+        used = 0;
       }
+      if (line.length * 3 > buffer.length) writeSync(fd, line);
+      else used += buffer.write(line, used);
     }
-    if (batch.length > 0) writeSync(fd, batch.join("\n") + "\n");
+    if (used > 0) writeSync(fd, buffer, 0, used);
   } finally {
     closeSync(fd);
   }
+}
+
+const str = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
+
+/**
+ * A files row as JSON, leaving out absent entities: a BIDS row names ~50 entities of which a
+ * handful are set, and the nulls made the file (and DuckDB's parsing) more than twice as large.
+ */
+function fileRowJson(r: FileRow): string {
+  let entities = "";
+  for (const k in r.entities) {
+    const v = r.entities[k];
+    if (v !== null) entities += `${entities ? "," : ""}${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  }
+  return `{"path":${str(r.path)},"size":${r.size},"mtimeUs":${r.mtimeUs},"ino":${r.ino},"hash":${str(r.hash)},` +
+    `"record":${str(r.record)},"layout":${str(r.layout)},"valid":${r.valid},"unparsed":${str(r.unparsed)},` +
+    `"entities":{${entities}},"metadataId":${r.metadataId},"qc":${str(r.qc)}}`;
 }
 
 /** DuckDB's reader for the files-table rows exactly as `FileRow` objects serialise. */
@@ -84,7 +108,7 @@ function readFileRows(file: string, entities: readonly string[]): string {
   const fields: [string, string][] = [
     ["path", "VARCHAR"], ["size", "BIGINT"], ["mtimeUs", "BIGINT"], ["ino", "BIGINT"], ["hash", "VARCHAR"],
     ["record", "VARCHAR"], ["layout", "VARCHAR"], ["valid", "BOOLEAN"], ["unparsed", "VARCHAR"],
-    ["entities", struct], ["metadata", "JSON"], ["qc", "VARCHAR"],
+    ["entities", struct], ["metadataId", "BIGINT"], ["qc", "VARCHAR"],
   ];
   return readJson(file, fields);
 }
@@ -95,11 +119,15 @@ function readJson(file: string, fields: readonly [string, string][]): string {
 }
 
 /** The files-table columns from the rows' fields. */
-function fileSelect(columns: readonly Column[]): string {
-  const from: Record<string, string> = { mtime: "make_timestamp(mtimeUs)", inode: "ino" };
-  const fixed = new Set(["path", "size", "hash", "record", "layout", "valid", "unparsed", "metadata", "qc"]);
+function fileSelect(columns: readonly Column[], joined: boolean): string {
+  const from: Record<string, string> = {
+    mtime: "make_timestamp(f.mtimeUs)",
+    inode: "f.ino",
+    metadata: joined ? "m.metadata" : "NULL::JSON",
+  };
+  const fixed = new Set(["path", "size", "hash", "record", "layout", "valid", "unparsed", "qc"]);
   return columns
-    .map((c) => `${from[c.name] ?? (fixed.has(c.name) ? ident(c.name) : `entities.${ident(c.name)}`)} AS ${ident(c.name)}`)
+    .map((c) => `${from[c.name] ?? (fixed.has(c.name) ? `f.${ident(c.name)}` : `f.entities.${ident(c.name)}`)} AS ${ident(c.name)}`)
     .join(", ");
 }
 

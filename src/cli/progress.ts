@@ -1,7 +1,7 @@
 // A progress line on stderr for long work, shown only on a terminal (never in pipes, logs or CI).
 //
-//   const bar = progressBar("walk");
-//   bar.update(1200); bar.stop();
+//   const bar = progressBar();
+//   bar.update(1200, 5000, "stat"); bar.stop();
 
 import cliProgress from "cli-progress";
 

@@ -62,8 +62,10 @@ export class Scope {
   }
 
   async has(id: string): Promise<boolean> {
-    const cond = this.condition({ record: id });
-    const rows = await this.session.db.all(`SELECT 1 FROM files WHERE ${cond.sql} LIMIT 1`, cond.params);
+    const unscoped = Object.keys(this.spec.filter).length === 0 && this.spec.where.length === 0;
+    // The whole dataset: the small records table answers; a scope must look at its files.
+    const cond = unscoped ? { sql: "record = $1", params: [id] } : this.condition({ record: id });
+    const rows = await this.session.db.all(`SELECT 1 FROM ${unscoped ? "records" : "files"} WHERE ${cond.sql} LIMIT 1`, cond.params);
     return rows.length > 0;
   }
 

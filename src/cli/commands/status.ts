@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .action(async (dir: string, opts: { json?: boolean }) => {
       const config = await loadConfig(dir);
       const bar = progressBar();
-      const s = catalogStatus(config, (n) => bar.update(n, undefined, "walk"));
+      const s = catalogStatus(config, (stage, done, total) => bar.update(done, total, stage));
       bar.stop();
       if (opts.json) {
         const { added, changed, removed, ...rest } = s;
