@@ -23,9 +23,9 @@ export class QueryError extends TroveError {
   override name = "QueryError";
 }
 
-/** The catalog on disk was written by a trove this one cannot read. */
-export class CatalogVersionError extends TroveError {
-  override name = "CatalogVersionError";
+/** The catalog on disk cannot be used: written by a newer trove, or damaged. */
+export class CatalogError extends TroveError {
+  override name = "CatalogError";
 }
 
 /** Another process holds the dataset's write lock. */

@@ -2,7 +2,7 @@
 // lock it left behind is recovered by the next run.
 
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -51,6 +51,36 @@ describe("crash safety", () => {
     const after = await indexDataset(config, { full: true }); // recovers the dead run's lock
     expect(after.files).toBeGreaterThan(5000);
     expect(readFileSync(tablePath(root, readManifest(root)!, "files")).equals(before)).toBe(true);
+  }, 120_000);
+
+  it("keeps the previous catalog when killed while writing the new one, and recovers the lock", async () => {
+    const root = tempDir();
+    writeDemoDataset(root, { records: 600 });
+    const config = await loadConfig(root);
+    await indexDataset(config);
+    const before = readFileSync(tablePath(root, readManifest(root)!, "files"));
+    for (const stage of ["staging folder", "files table"]) {
+      const child = spawn(process.execPath, [troveBin, "index", root, "--full"], { stdio: "ignore" });
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      const catalog = join(root, ".trove", "catalog");
+      // wait until the write phase is under way: the staging generation (and then its files table) exists
+      for (;;) {
+        const staging = readdirSync(catalog).find((n) => n.startsWith(".g") && n.endsWith(".tmp"));
+        if (staging && (stage === "staging folder" || existsSync(join(catalog, staging, "files.parquet")))) break;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      child.kill("SIGKILL");
+      await exited;
+      expect(existsSync(join(root, ".trove", "lock"))).toBe(true); // the killed run still "holds" it
+      expect(readFileSync(tablePath(root, readManifest(root)!, "files")).equals(before)).toBe(true);
+      const ds = await Dataset.open(root);
+      expect((await ds.query("SELECT count(*)::INT AS n FROM files"))[0].n).toBeGreaterThan(5000);
+      ds.close();
+    }
+    await indexDataset(config, { full: true });
+    expect(existsSync(join(root, ".trove", "lock"))).toBe(false);
+    const catalogEntries = readdirSync(join(root, ".trove", "catalog"));
+    expect(catalogEntries.filter((n) => n.endsWith(".tmp"))).toEqual([]); // abandoned staging cleaned up
   }, 120_000);
 
   it("keeps a second writer out and names the holder", async () => {

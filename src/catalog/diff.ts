@@ -3,8 +3,8 @@
 //   const d = diffStates(previous, walked);
 //   d.added // ["sub-03/anat/sub-03_T1w.nii.gz"]
 //
-// A file is unchanged when size, mtime and inode all match (what make, rsync and git use);
-// anything else re-parses and, when hashing, re-hashes it.
+// A file is unchanged when size, mtime, ctime and inode all match (what git checks); anything
+// else re-hashes it. ctime catches an edit whose mtime was put back (touch -r, some copy tools).
 
 import type { FileState } from "./manifest.ts";
 import type { FileStat } from "./walk.ts";
@@ -34,8 +34,8 @@ export function diffStates(previous: ReadonlyMap<string, FileState>, current: re
   return { added, changed, removed, unchanged };
 }
 
-export function sameStat(a: FileStat, b: FileStat): boolean {
-  return a.size === b.size && a.mtimeUs === b.mtimeUs && a.ino === b.ino;
+function sameStat(a: FileStat, b: FileStat): boolean {
+  return a.size === b.size && a.mtimeUs === b.mtimeUs && a.ctimeUs === b.ctimeUs && a.ino === b.ino;
 }
 
 export function isEmptyDiff(d: CatalogDiff): boolean {

@@ -23,7 +23,16 @@ export interface DuckDB {
   readonly connection: DuckDBConnection;
 }
 
-export async function openDuckDB(options: { threads?: number } = {}): Promise<DuckDB> {
+export interface DuckDBOptions {
+  threads?: number;
+  /**
+   * SQL comes (partly) from the user: failures are `QueryError`s (their input to fix, exit 2).
+   * Otherwise a failure is trove's own bug and keeps DuckDB's error as it is.
+   */
+  userSql?: boolean;
+}
+
+export async function openDuckDB(options: DuckDBOptions = {}): Promise<DuckDB> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const config: Record<string, string> = { autoinstall_known_extensions: "false", autoload_known_extensions: "false" };
   if (options.threads) config.threads = String(options.threads);
@@ -37,7 +46,8 @@ export async function openDuckDB(options: { threads?: number } = {}): Promise<Du
     try {
       return await connection.runAndReadAll(sql, params as Record<string, DuckDBValue> | DuckDBValue[] | undefined);
     } catch (e) {
-      throw new QueryError(`${(e as Error).message}\n  in query: ${sql}`);
+      if (options.userSql) throw new QueryError(`${(e as Error).message}\n  in query: ${sql}`);
+      throw e;
     }
   };
   return {
@@ -84,4 +94,13 @@ function plainValue(v: unknown): unknown {
 
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
+}
+
+/**
+ * A file path for DuckDB's readers, which expand `*`, `?` and `[...]` even in a single path: a
+ * dataset in `/data/study[2024]` must not read `/data/study2`'s catalog. Each such character is
+ * wrapped in brackets, which matches only itself.
+ */
+export function sqlPath(path: string): string {
+  return sqlString(path.replace(/[*?[]/g, (c) => `[${c}]`));
 }

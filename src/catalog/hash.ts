@@ -10,7 +10,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { createHash } from "node:crypto";
 import type { Problem } from "../layout/layout.ts";
 import type { HashAlgorithm } from "../config/schema.ts";
-import { describeFsError } from "./walk.ts";
+import { describeFsError } from "../fsutil/describe.ts";
 
 const BUFFER_SIZE = 1 << 20;
 

@@ -1,11 +1,12 @@
-import { appendFileSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sharedFixture } from "../../test/fixtures.ts";
 import { tempDir } from "../../test/helpers.ts";
 import { loadConfig } from "../config/load.ts";
 import { writeDemoDataset } from "../demo/sonetaa.ts";
 import { indexDataset } from "./indexer.ts";
-import { openDuckDB, sqlString } from "./duckdb.ts";
+import { openDuckDB, sqlPath } from "./duckdb.ts";
 import { readManifest, tablePath } from "./manifest.ts";
 import { catalogStatus } from "./status.ts";
 
@@ -22,7 +23,7 @@ async function tables(root: string) {
   try {
     const out: Record<string, unknown[]> = {};
     for (const t of ["files", "records", "containers"]) {
-      out[t] = await db.all(`SELECT * FROM read_parquet(${sqlString(tablePath(root, manifest, t))})`);
+      out[t] = await db.all(`SELECT * FROM read_parquet(${sqlPath(tablePath(root, manifest, t))})`);
     }
     return out;
   } finally {
@@ -106,5 +107,43 @@ describe("indexDataset", () => {
     expect(report.rebuilt).toMatch(/trove\.toml/);
     const { files } = await tables(root);
     expect((files.find((f: any) => f.path === "README.md") as any).valid).toBe(false);
+  });
+
+  it("sees an edit whose mtime was put back (ctime moves)", async () => {
+    const { root, config } = await demo();
+    await indexDataset(config);
+    const path = join(root, "participants.csv");
+    const { mtime } = statSync(path);
+    const text = readFileSync(path, "utf8");
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(path, text.replace("ASD", "XYZ"));
+    utimesSync(path, mtime, mtime);
+    expect(catalogStatus(config)).toMatchObject({ state: "stale", changed: ["participants.csv"] });
+    expect((await indexDataset(config)).hashed).toBe(1);
+  });
+
+  it("says the catalog is stale when trove.toml asks for other hashes", async () => {
+    const { root, config } = await demo();
+    await indexDataset(config, { hash: "md5" });
+    expect(catalogStatus(config)).toMatchObject({ state: "stale", hashChanged: { catalog: "md5", config: "sha256" } });
+    await indexDataset(config);
+    expect(catalogStatus(config).state).toBe("fresh");
+  });
+
+  it("updates a data file's metadata when only its sidecar changed", async () => {
+    const root = join(tempDir(), "ds001");
+    cpSync(sharedFixture("bids-examples", "ds001"), root, { recursive: true });
+    writeFileSync(join(root, "trove.toml"), `[dataset]\nname = "ds001"\n[[layout]]\ntype = "bids"\n`);
+    const config = await loadConfig(root);
+    await indexDataset(config);
+    const sidecar = join(root, "task-balloonanalogrisktask_bold.json");
+    writeFileSync(sidecar, JSON.stringify({ ...JSON.parse(readFileSync(sidecar, "utf8")), RepetitionTime: 3 }));
+    const report = await indexDataset(config);
+    expect(report.changed).toEqual(["task-balloonanalogrisktask_bold.json"]);
+    const incremental = await tables(root);
+    await indexDataset(config, { full: true });
+    expect(await tables(root)).toEqual(incremental);
+    const bold = incremental.files.find((f: any) => f.path === "sub-01/func/sub-01_task-balloonanalogrisktask_run-01_bold.nii.gz") as any;
+    expect(JSON.parse(bold.metadata).RepetitionTime).toBe(3);
   });
 });

@@ -12,9 +12,11 @@ import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/load.ts";
 import type { HashAlgorithm } from "../config/schema.ts";
+import { fsyncDir } from "../fsutil/atomic.ts";
 import { acquireLock } from "../fsutil/lock.ts";
 import type { Problem } from "../layout/layout.ts";
 import { TROVE_VERSION } from "../version.ts";
+import { TroveError } from "../errors.ts";
 import { CATALOG_FORMAT } from "./columns.ts";
 import { type CatalogDiff, diffStates, isEmptyDiff } from "./diff.ts";
 import { hashFiles } from "./hash.ts";
@@ -23,14 +25,16 @@ import {
   catalogDir,
   type FileState,
   readFileStates,
+  lastGeneration,
   readManifest,
   stateDir,
   writeFileStates,
   writeManifest,
 } from "./manifest.ts";
 import { recordEntities, recordIdFunction } from "./record-id.ts";
-import { catalogSettings } from "./settings.ts";
+import { catalogSettings, walkOptions } from "./settings.ts";
 import { buildRows } from "./rows.ts";
+import { describeFsError } from "../fsutil/describe.ts";
 import { walk, type WalkStage } from "./walk.ts";
 import { writeTables } from "./write.ts";
 
@@ -61,7 +65,11 @@ const KEEP_PROBLEM_EXAMPLES = 50;
 
 export async function indexDataset(config: Config, options: IndexOptions = {}): Promise<IndexReport> {
   const root = config.root;
-  mkdirSync(catalogDir(root), { recursive: true });
+  try {
+    mkdirSync(catalogDir(root), { recursive: true });
+  } catch (e) {
+    throw new TroveError(`cannot write the catalog in ${stateDir(root)}: ${describeFsError(e, "cannot create it")}`);
+  }
   const lock = acquireLock(join(stateDir(root), "lock"), "trove index");
   try {
     return await indexLocked(config, options);
@@ -77,26 +85,26 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   const { layouts, entities, record: recordSpec, hash: settings } = catalogSettings(config);
 
   removeAbandonedGenerations(root);
-  const previous = readManifest(root);
+  const previous = readManifest(root, { damaged: "ignore" });
   const statesUsable = !options.full && previous !== null && previous.format === CATALOG_FORMAT;
-  const before: Map<string, FileState> = statesUsable ? readStatesOrNothing(root, previous!) : new Map();
+  const before: Map<string, FileState> = statesUsable ? readFileStates(root, previous!) : new Map();
   const sameSettings = statesUsable && previous!.settings === settings;
   const rebuilt = sameSettings || previous === null ? null : whyRebuild(previous, settings, options);
 
-  const walked = walk(root, {
-    ignore: config.index.ignore,
-    followSymlinks: config.index.follow_symlinks,
-    onProgress: progress,
-  });
+  const walked = walk(root, { ...walkOptions(config), onProgress: progress });
   const diff = diffStates(before, walked.files);
   const sameHashing = previous?.hash === algorithm;
-  if (sameSettings && sameHashing && isEmptyDiff(diff)) {
+  const hashesMissing = algorithm !== "none" && [...before.values()].some((s) => s.hash === null);
+  if (sameSettings && sameHashing && !hashesMissing && isEmptyDiff(diff)) {
+    // nothing to write; the problems are this walk's and those recorded when the catalog was written
+    const seen = new Set(walked.problems.map((p) => `${p.path}\0${p.message}`));
+    const recorded = previous!.problems.examples.filter((p) => !seen.has(`${p.path}\0${p.message}`));
     return { ...diff, upToDate: true, rebuilt: null, files: walked.files.length, records: previous!.tables.records?.rows ?? 0,
-      invalid: previous!.invalid, hashed: 0, generation: previous!.generation, problems: walked.problems };
+      invalid: previous!.invalid, hashed: 0, generation: previous!.generation, problems: [...walked.problems, ...recorded] };
   }
 
   const hashes = new Map<string, string>();
-  let toHash: string[] = [];
+  const toHash: string[] = [];
   if (algorithm !== "none") {
     const changed = new Set([...diff.added, ...diff.changed]);
     for (const file of walked.files) {
@@ -114,7 +122,7 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   const problems = [...walked.problems, ...hashed.problems, ...built.problems];
 
   progress("write", 0, built.rows.length);
-  const generation = (previous?.generation ?? 0) + 1;
+  const generation = Math.max(previous?.generation ?? 0, lastGeneration(root)) + 1;
   const dir = `g${String(generation).padStart(6, "0")}`;
   const staging = join(catalogDir(root), `.${dir}.${process.pid}.tmp`);
   rmSync(staging, { recursive: true, force: true });
@@ -129,7 +137,9 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   writeFileStates(staging, built.rows);
   const final = join(catalogDir(root), dir);
   rmSync(final, { recursive: true, force: true });
+  fsyncDir(staging);
   renameSync(staging, final);
+  fsyncDir(catalogDir(root)); // the generation exists on disk before catalog.json names it
 
   const manifest: CatalogManifest = {
     format: CATALOG_FORMAT,
@@ -161,15 +171,6 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   };
 }
 
-/** The previous file states, or none when they cannot be read (then everything is re-done). */
-function readStatesOrNothing(root: string, previous: CatalogManifest): Map<string, FileState> {
-  try {
-    return readFileStates(root, previous);
-  } catch {
-    return new Map();
-  }
-}
-
 function whyRebuild(previous: CatalogManifest, settings: string, options: IndexOptions): string {
   if (options.full) return "--full asked for a full rebuild";
   if (previous.format !== CATALOG_FORMAT) return `the catalog was written in format ${previous.format} by trove ${previous.trove}`;
@@ -180,7 +181,7 @@ function whyRebuild(previous: CatalogManifest, settings: string, options: IndexO
 /** Staging folders of an index that was killed; safe to remove because we hold the lock. */
 function removeAbandonedGenerations(root: string): void {
   for (const name of readdirSync(catalogDir(root))) {
-    if (/^\.g\d+\..*\.tmp$/.test(name) || /^\..*\.tmp$/.test(name)) rmSync(join(catalogDir(root), name), { recursive: true, force: true });
+    if (/^\..*\.tmp$/.test(name)) rmSync(join(catalogDir(root), name), { recursive: true, force: true });
   }
 }
 

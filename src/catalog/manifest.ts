@@ -7,9 +7,9 @@
 //
 //   const current = readManifest(root);  // null before the first index
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CatalogVersionError } from "../errors.ts";
+import { CatalogError } from "../errors.ts";
 import type { HashAlgorithm } from "../config/schema.ts";
 import type { Problem } from "../layout/layout.ts";
 import { writeFileAtomic } from "../fsutil/atomic.ts";
@@ -42,17 +42,22 @@ export const stateDir = (root: string) => join(root, ".trove");
 export const catalogDir = (root: string) => join(root, ".trove", "catalog");
 const manifestPath = (root: string) => join(catalogDir(root), "catalog.json");
 
-export function readManifest(root: string): CatalogManifest | null {
+/**
+ * The current catalog's manifest, or null before the first index. A damaged manifest is an error
+ * for readers; `index` passes `damaged: "ignore"` and rebuilds over it.
+ */
+export function readManifest(root: string, options: { damaged?: "throw" | "ignore" } = {}): CatalogManifest | null {
   const file = manifestPath(root);
   if (!existsSync(file)) return null;
   let manifest: CatalogManifest;
   try {
     manifest = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new CatalogVersionError(`${file} is not readable JSON (${(e as Error).message}); run \`trove index --full\` to rebuild it`);
+    if (options.damaged === "ignore") return null;
+    throw new CatalogError(`${file} is damaged (${(e as Error).message}); run \`trove index\` to rebuild the catalog`);
   }
   if (typeof manifest.format !== "number" || manifest.format > CATALOG_FORMAT) {
-    throw new CatalogVersionError(
+    throw new CatalogError(
       `${file} was written by trove ${manifest.trove ?? "?"} (catalog format ${manifest.format}); ` +
         `this trove reads format ${CATALOG_FORMAT}: upgrade trove`,
     );
@@ -64,7 +69,7 @@ export function writeManifest(root: string, manifest: CatalogManifest): void {
   writeFileAtomic(manifestPath(root), JSON.stringify(manifest, null, 2) + "\n");
 }
 
-export function generationDir(root: string, manifest: Pick<CatalogManifest, "dir">): string {
+function generationDir(root: string, manifest: Pick<CatalogManifest, "dir">): string {
   return join(catalogDir(root), manifest.dir);
 }
 
@@ -72,22 +77,42 @@ export function tablePath(root: string, manifest: Pick<CatalogManifest, "dir">, 
   return join(generationDir(root, manifest), `${table}.parquet`);
 }
 
+/** The highest generation number with a folder on disk (0 when none). */
+export function lastGeneration(root: string): number {
+  let last = 0;
+  for (const name of readdirSync(catalogDir(root))) {
+    const m = /^g(\d+)$/.exec(name);
+    if (m) last = Math.max(last, Number(m[1]));
+  }
+  return last;
+}
+
 /** Compact per-file state (path, size, mtime, inode, hash) so `status` needs no SQL engine. */
 export function writeFileStates(dir: string, states: readonly FileState[]): void {
   const parts: string[] = [];
-  for (const s of states) parts.push(JSON.stringify([s.path, s.size, s.mtimeUs, s.ino, s.hash]));
+  for (const s of states) parts.push(JSON.stringify([s.path, s.size, s.mtimeUs, s.ctimeUs, s.ino, s.hash]));
   writeFileAtomic(join(dir, "state.json"), `[${parts.join(",\n")}]\n`);
 }
 
+/** The catalogued file states; none when they cannot be read (then every file counts as new). */
 export function readFileStates(root: string, manifest: CatalogManifest): Map<string, FileState> {
+  try {
+    return readFileStatesOrThrow(root, manifest);
+  } catch {
+    return new Map();
+  }
+}
+
+function readFileStatesOrThrow(root: string, manifest: CatalogManifest): Map<string, FileState> {
   const rows = JSON.parse(readFileSync(join(generationDir(root, manifest), "state.json"), "utf8")) as [
     string,
+    number,
     number,
     number,
     number,
     string | null,
   ][];
   const out = new Map<string, FileState>();
-  for (const [path, size, mtimeUs, ino, hash] of rows) out.set(path, { path, size, mtimeUs, ino, hash });
+  for (const [path, size, mtimeUs, ctimeUs, ino, hash] of rows) out.set(path, { path, size, mtimeUs, ctimeUs, ino, hash });
   return out;
 }

@@ -21,7 +21,7 @@ export function recordIdFunction(spec: RecordSpec | undefined): RecordIdFunction
     const pattern = new RegExp(spec.id_pattern, "u");
     return (path) => pattern.exec(path)?.[0] ?? null;
   }
-  const parts = (spec?.entities ?? []).map((e) => ({ name: e.replace(/\?$/, ""), optional: e.endsWith("?") }));
+  const parts = recordParts(spec);
   if (parts.length === 0) return () => null;
   return (_path, entities) => {
     const values: string[] = [];
@@ -39,5 +39,9 @@ export function recordIdFunction(spec: RecordSpec | undefined): RecordIdFunction
 
 /** The entity names a record id is made of (without the optional marker). */
 export function recordEntities(spec: RecordSpec | undefined): string[] {
-  return (spec?.entities ?? []).map((e) => e.replace(/\?$/, ""));
+  return recordParts(spec).map((p) => p.name);
+}
+
+function recordParts(spec: RecordSpec | undefined): { name: string; optional: boolean }[] {
+  return (spec?.entities ?? []).map((e) => ({ name: e.replace(/\?$/, ""), optional: e.endsWith("?") }));
 }

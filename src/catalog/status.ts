@@ -2,20 +2,22 @@
 // file states; nothing is written and no SQL engine is loaded.
 //
 //   const s = await catalogStatus(config);
-//   s.state // "fresh" | "stale" | "missing" | "settings-changed"
+//   s.state // "fresh" | "stale" | "missing"
 //   s.added.length, s.changed.length, s.removed.length
 
 import type { Config } from "../config/load.ts";
 import type { Problem } from "../layout/layout.ts";
 import { type CatalogDiff, diffStates, isEmptyDiff } from "./diff.ts";
 import { readFileStates, readManifest } from "./manifest.ts";
-import { catalogSettings } from "./settings.ts";
+import { catalogSettings, walkOptions } from "./settings.ts";
 import { walk, type WalkOptions } from "./walk.ts";
 
 export interface CatalogStatus extends CatalogDiff {
   state: "fresh" | "stale" | "missing";
   /** trove.toml (or trove) changed in a way that needs a full re-index. */
   settingsChanged: boolean;
+  /** The catalog's hashes were made with another algorithm than trove.toml's index.hash asks. */
+  hashChanged: { catalog: string; config: string } | null;
   generation: number | null;
   indexedAt: string | null;
   files: number;
@@ -25,14 +27,16 @@ export interface CatalogStatus extends CatalogDiff {
 export function catalogStatus(config: Config, onProgress?: WalkOptions["onProgress"]): CatalogStatus {
   const manifest = readManifest(config.root);
   const before = manifest ? readFileStates(config.root, manifest) : new Map();
-  const walked = walk(config.root, { ignore: config.index.ignore, followSymlinks: config.index.follow_symlinks, onProgress });
+  const walked = walk(config.root, { ...walkOptions(config), onProgress });
   const diff = diffStates(before, walked.files);
   const settingsChanged = manifest !== null && manifest.settings !== catalogSettings(config).hash;
-  const state = manifest === null ? "missing" : isEmptyDiff(diff) && !settingsChanged ? "fresh" : "stale";
+  const hashChanged = manifest !== null && manifest.hash !== config.index.hash ? { catalog: manifest.hash, config: config.index.hash } : null;
+  const state = manifest === null ? "missing" : isEmptyDiff(diff) && !settingsChanged && !hashChanged ? "fresh" : "stale";
   return {
     ...diff,
     state,
     settingsChanged,
+    hashChanged,
     generation: manifest?.generation ?? null,
     indexedAt: manifest?.created ?? null,
     files: walked.files.length,

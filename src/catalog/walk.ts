@@ -13,6 +13,8 @@ import * as fs from "node:fs";
 import { fdir } from "fdir";
 import picomatch from "picomatch";
 import type { Problem } from "../layout/layout.ts";
+import { describeFsError } from "../fsutil/describe.ts";
+import { comparePaths } from "../fsutil/paths.ts";
 
 export interface FileStat {
   /** Relative to the root, posix separators. */
@@ -20,11 +22,15 @@ export interface FileStat {
   size: number;
   /** Modification time, microseconds since the epoch (the catalog's precision). */
   mtimeUs: number;
+  /** Status-change time: moves on any write, even one that puts the mtime back (as git checks). */
+  ctimeUs: number;
   ino: number;
 }
 
 export interface WalkOptions {
   ignore?: readonly string[];
+  /** Relative paths of files to leave out (the dataset's own trove.toml). */
+  skip?: readonly string[];
   followSymlinks?: boolean;
   /** Called every few thousand files: first while listing the tree, then while statting. */
   onProgress?: (stage: WalkStage, done: number, total?: number) => void;
@@ -37,10 +43,8 @@ export interface WalkResult {
   problems: Problem[];
 }
 
-/** Folders that are never data: trove's own state and version-control internals. */
-export const ALWAYS_IGNORED = [".trove", ".git"];
-/** The dataset's own config file at the top is trove's, not data. */
-const CONFIG_FILE = "trove.toml";
+/** Folders that are never data, at any depth: trove's own state and git's internals. */
+const ALWAYS_IGNORED = new Set([".trove", ".git"]);
 
 export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const problems: Problem[] = [];
@@ -48,16 +52,14 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const prefix = root.endsWith("/") ? root : `${root}/`;
   const relative = (abs: string) => abs.slice(prefix.length).replace(/\/$/, "");
   let listed = 0;
+  const skip = new Set(options.skip ?? []);
 
   let builder = new fdir({ fs: recordingFs(problems, relative) } as never)
     .withRelativePaths()
-    .exclude((name, dirPath) => {
-      const rel = relative(dirPath);
-      return (ALWAYS_IGNORED.includes(name) && !rel.includes("/")) || isIgnored(rel);
-    })
+    .exclude((name, dirPath) => ALWAYS_IGNORED.has(name) || isIgnored(relative(dirPath)))
     .filter((path) => {
       if (++listed % 8192 === 0) options.onProgress?.("list", listed);
-      return path !== CONFIG_FILE && !isIgnored(path);
+      return !skip.has(path) && !isIgnored(path);
     });
   if (options.followSymlinks) builder = builder.withSymlinks({ resolvePaths: false });
   const paths = builder.crawl(root).sync() as string[];
@@ -79,35 +81,31 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   return { files, problems };
 }
 
-/** Byte order of the UTF-16 code units: stable, locale-free, and what DuckDB's ORDER BY agrees with for ASCII. */
-export function comparePaths(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function statFile(abs: string, path: string, problems: Problem[]): FileStat | undefined {
+  let st: fs.Stats;
   try {
-    let st = fs.lstatSync(abs);
-    if (st.isSymbolicLink()) {
-      st = fs.statSync(abs);
-      if (st.isDirectory()) {
-        problems.push({ path, message: "symlink to a folder, not followed (set index.follow_symlinks = true)" });
-        return undefined;
-      }
-    }
-    if (!st.isFile()) return undefined;
-    return { path, size: st.size, mtimeUs: Math.round(st.mtimeMs * 1000), ino: st.ino };
+    st = fs.lstatSync(abs);
   } catch (e) {
     problems.push({ path, message: describeFsError(e, "cannot stat") });
     return undefined;
   }
-}
-
-export function describeFsError(e: unknown, what: string): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "broken symlink (its target does not exist)";
-  if (code === "ELOOP") return "symlink loop";
-  if (code === "EACCES" || code === "EPERM") return `${what}: permission denied`;
-  return `${what}: ${code ?? (e as Error).message}`;
+  if (st.isSymbolicLink()) {
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const message = code === "ENOENT" ? "broken symlink (its target does not exist)" : code === "ELOOP" ? "symlink loop" : describeFsError(e, "cannot follow symlink");
+      problems.push({ path, message });
+      return undefined;
+    }
+    if (st.isDirectory()) {
+      problems.push({ path, message: "symlink to a folder, not followed (set index.follow_symlinks = true)" });
+      return undefined;
+    }
+  }
+  if (!st.isFile()) return undefined;
+  return { path, size: st.size, mtimeUs: Math.round(st.mtimeMs * 1000), ctimeUs: Math.round(st.ctimeMs * 1000), ino: st.ino };
 }
 
 function ignoreMatcher(globs: readonly string[]): (path: string) => boolean {
@@ -118,8 +116,11 @@ function ignoreMatcher(globs: readonly string[]): (path: string) => boolean {
 
 /** The fs calls fdir makes, recording failures fdir would otherwise drop silently. */
 function recordingFs(problems: Problem[], relative: (abs: string) => string) {
-  const record = (what: string) => (path: fs.PathLike, e: unknown) =>
-    problems.push({ path: relative(String(path)), message: describeFsError(e, what) });
+  const record = (what: string) => (path: fs.PathLike, e: unknown) => {
+    const rel = relative(String(path));
+    const message = rel.includes("\uFFFD") ? "folder name is not valid UTF-8; rename it to catalogue what it holds" : describeFsError(e, what);
+    problems.push({ path: rel, message });
+  };
   const onReaddir = record("cannot read folder");
   const onResolve = record("cannot follow symlink");
   return {

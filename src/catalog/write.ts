@@ -11,9 +11,9 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerRow } from "../layout/layout.ts";
-import { tempPathFor } from "../fsutil/atomic.ts";
+import { fsyncFile, tempPathFor } from "../fsutil/atomic.ts";
 import { CONTAINER_COLUMNS, type Column, fileColumns, ident } from "./columns.ts";
-import { openDuckDB, sqlString } from "./duckdb.ts";
+import { openDuckDB, sqlPath, sqlString } from "./duckdb.ts";
 import type { FileRow, Metadata } from "./rows.ts";
 
 export interface TablesInput {
@@ -56,7 +56,7 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
       join(dir, "containers.parquet"),
     );
     const count = async (table: string) =>
-      Number((await db.all(`SELECT count(*)::INT AS n FROM read_parquet(${sqlString(join(dir, `${table}.parquet`))})`))[0].n);
+      Number((await db.all(`SELECT count(*)::INT AS n FROM read_parquet(${sqlPath(join(dir, `${table}.parquet`))})`))[0].n);
     return { files: { rows: input.rows.length }, records: { rows: await count("records") }, containers: { rows: input.containers.length } };
   } finally {
     for (const f of scratch) rmSync(f, { force: true });
@@ -71,7 +71,7 @@ function writeJsonLines<T>(file: string, items: readonly T[], toJson: (item: T) 
   let used = 0;
   try {
     for (const item of items) {
-      const line = `${toJson(item)}\n`;
+      const line = `${wellFormed(toJson(item))}\n`;
       if (used + line.length * 3 > buffer.length) {
         writeSync(fd, buffer, 0, used);
         used = 0;
@@ -83,6 +83,16 @@ function writeJsonLines<T>(file: string, items: readonly T[], toJson: (item: T) 
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * JSON.stringify writes a lone UTF-16 surrogate (which JSON.parse accepts from a sidecar such as
+ * `{"Note": "\ud800"}`) as an escape that DuckDB's reader rejects; it becomes U+FFFD instead.
+ * Paired surrogates are written as characters, so any such escape not itself escaped is lone.
+ */
+function wellFormed(json: string): string {
+  if (!json.includes("\\u")) return json;
+  return json.replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi, "$1\\ufffd");
 }
 
 const str = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
@@ -115,7 +125,7 @@ function readFileRows(file: string, entities: readonly string[]): string {
 
 function readJson(file: string, fields: readonly [string, string][]): string {
   const declared = fields.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(", ");
-  return `read_json(${sqlString(file)}, format = 'newline_delimited', columns = {${declared}})`;
+  return `read_json(${sqlPath(file)}, format = 'newline_delimited', columns = {${declared}})`;
 }
 
 /** The files-table columns from the rows' fields. */
@@ -143,13 +153,14 @@ function recordsQuery(filesParquet: string, input: TablesInput): string {
     "(count(*) FILTER (WHERE NOT valid))::BIGINT AS invalid_files",
     "max(mtime) AS last_modified",
   ];
-  return `SELECT ${select.join(", ")} FROM read_parquet(${sqlString(filesParquet)}) WHERE record IS NOT NULL GROUP BY record ORDER BY record`;
+  return `SELECT ${select.join(", ")} FROM read_parquet(${sqlPath(filesParquet)}) WHERE record IS NOT NULL GROUP BY record ORDER BY record`;
 }
 
 async function copyTo(db: Awaited<ReturnType<typeof openDuckDB>>, query: string, target: string): Promise<void> {
   const temp = tempPathFor(target);
   try {
     await db.run(`COPY (${query}) TO ${sqlString(temp)} (${PARQUET_OPTIONS})`);
+    fsyncFile(temp); // on disk before catalog.json can point at it
     renameSync(temp, target);
   } catch (e) {
     rmSync(temp, { force: true });

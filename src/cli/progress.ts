@@ -29,6 +29,7 @@ export function progressBar(enabled = Boolean(process.stderr.isTTY) && !process.
     },
     stop() {
       if (started) bar.stop();
+      started = false;
     },
   };
 }

@@ -34,14 +34,13 @@ export function describeProblems(problems: readonly Problem[]): string[] {
     groups.set(p.message, list);
   }
   const lines = [`${problems.length} problem${problems.length === 1 ? "" : "s"} (not catalogued or partly read):`];
-  for (const [message, paths] of groups) {
-    lines.push(`  ${paths.length} × ${message}`);
-    for (const p of paths.slice(0, EXAMPLES)) lines.push(`      ${p || "."}`);
-    if (paths.length > EXAMPLES) lines.push(`      … and ${paths.length - EXAMPLES} more`);
-  }
+  for (const [message, paths] of groups) lines.push(`  ${paths.length} × ${message}`, examples(paths));
   return lines;
 }
 
+/** A few example paths, indented, and how many more there are. */
 export function examples(paths: readonly string[], n = EXAMPLES): string {
-  return paths.slice(0, n).map((p) => `      ${p}`).join("\n") + (paths.length > n ? `\n      … and ${paths.length - n} more` : "");
+  const shown = paths.slice(0, n).map((p) => `      ${p || "."}`);
+  if (paths.length > n) shown.push(`      … and ${paths.length - n} more`);
+  return shown.join("\n");
 }

@@ -40,7 +40,7 @@ describe("loadConfig", () => {
   });
 
   it("reports unknown keys and TOML syntax errors with their line", async () => {
-    expect(await errorOf(`[dataset]\nname = "x"\ncolour = 1\n[[layout]]\ntype = "alf"\n`)).toMatch(/trove\.toml:1: dataset: unknown key colour/);
+    expect(await errorOf(`[dataset]\nname = "x"\ncolour = 1\n[[layout]]\ntype = "alf"\n`)).toMatch(/trove\.toml:3: dataset: unknown key colour/);
     expect(await errorOf(`[dataset]\nname = "x"\nlayouts = [1,\n`)).toMatch(/^trove\.toml:4:\d+: invalid TOML/);
   });
 

@@ -11,6 +11,8 @@ import { basename, dirname, resolve } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import type { z } from "zod";
 import { ConfigError, NotFoundError } from "../errors.ts";
+import { entityColumns, makeLayout } from "../layout/index.ts";
+import { LayoutError } from "../layout/layout.ts";
 import { lineOfKey } from "./locate.ts";
 import { configSchema, type ConfigFile } from "./schema.ts";
 
@@ -30,15 +32,20 @@ export async function findConfig(target: string): Promise<string> {
   if (!info) throw new NotFoundError(`${abs}: no such file or folder`);
   if (info.isFile()) return abs;
   const file = resolve(abs, CONFIG_NAME);
-  if (!(await stat(file).catch(() => undefined))) {
-    throw new NotFoundError(`${abs} has no ${CONFIG_NAME}; create one with \`trove init ${target}\``);
-  }
+  const config = await stat(file).catch(() => undefined);
+  if (!config) throw new NotFoundError(`${abs} has no ${CONFIG_NAME}; create one with \`trove init ${target}\``);
+  if (!config.isFile()) throw new ConfigError(`${file} is not a file`);
   return file;
 }
 
 export async function loadConfig(target: string): Promise<Config> {
   const file = await findConfig(target);
-  const source = await readFile(file, "utf8");
+  let source: string;
+  try {
+    source = await readFile(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   return parseConfig(source, file);
 }
 
@@ -66,13 +73,38 @@ export async function parseConfig(source: string, file: string): Promise<Config>
     );
   }
   checkConsistency(config, source, file);
+  checkLayouts(config, source, file);
   return { ...config, file, root };
+}
+
+/** Builds the layouts once so a bad pattern or an unknown record entity is reported here, with its line. */
+function checkLayouts(config: ConfigFile, source: string, file: string): void {
+  const where = (path: (string | number)[]) => {
+    const line = lineOfKey(source, path);
+    return `${basename(file)}${line ? `:${line}` : ""}: ${path.join(".")}`;
+  };
+  const layouts = config.layout.map((layout, i) => {
+    try {
+      return makeLayout(layout);
+    } catch (e) {
+      if (e instanceof LayoutError) throw new ConfigError(`${where(["layout", i])}: ${e.message}`);
+      throw e;
+    }
+  });
+  const known = new Set([...entityColumns(layouts), "extension"]);
+  for (const entity of config.record?.entities ?? []) {
+    const name = entity.replace(/\?$/, "");
+    if (!known.has(name)) {
+      throw new ConfigError(`${where(["record", "entities"])}: no layout fills an entity "${name}"; entities are: ${[...known].join(", ")}`);
+    }
+  }
 }
 
 function describeIssues(issues: z.core.$ZodIssue[], source: string, file: string): string {
   const lines = issues.map((issue) => {
     const key = issue.path.map(String).join(".") || "(top level)";
-    const line = lineOfKey(source, issue.path);
+    // an unknown key is best pointed at where it is written, not at its table
+    const line = lineOfKey(source, issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path);
     return `${basename(file)}${line ? `:${line}` : ""}: ${key}: ${explain(issue)}`;
   });
   return lines.join("\n");

@@ -33,9 +33,13 @@ describe("Dataset", () => {
   });
 
   it("filters files: lists mean OR, null means absent, wildcards match, extensions with or without dot", async () => {
-    const rs = await ds.files({ task: "RS", extension: ["json", ".csv"] });
-    expect(rs.length).toBe(12);
-    expect(rs.every((f) => f.task === "RS" && String(f.path).endsWith(".json"))).toBe(true);
+    const rs = await ds.files({ task: "RS", extension: ["json", ".xml"] });
+    expect(rs.some((f) => String(f.path).endsWith(".json"))).toBe(true);
+    expect(rs.some((f) => String(f.path).endsWith(".xml"))).toBe(true);
+    expect(rs.every((f) => f.task === "RS" && /\.(json|xml)$/.test(String(f.path)))).toBe(true);
+    expect((await ds.files({ task: "HDC", extension: ".csv" })).length).toBeGreaterThan(5);
+    expect(await ds.files({ id: 3 })).toEqual([]); // a number against a text column is compared as text
+    expect((await ds.files({ task: "RS", id: [ids[0]], modality: "clinical" })).length).toBe(1);
     const noTask = await ds.files({ task: null });
     expect(noTask.map((f) => f.path)).toEqual(expect.arrayContaining(["README.md", "participants.csv"]));
     const wild = await ds.files({ path: "behavior/*/*-HDC-*.csv" });
@@ -68,8 +72,13 @@ describe("Dataset", () => {
   });
 
   it("can be awaited and printed without tripping the scope sugar", async () => {
-    expect(await Promise.resolve(ds.RS)).toBeDefined();
+    expect(`${await Promise.resolve(ds.RS)}`).toBe("<Scope task: RS>");
     expect(String(ds)).toBe("<Dataset sonetaa-demo>");
-    expect(JSON.stringify({ x: 1 })).toBe('{"x":1}');
+  });
+
+  it("matches record ids exactly inside scopes, and keeps where clauses self-contained", async () => {
+    await expect(ds.RS.get("REC-*")).rejects.toThrow(NotFoundError);
+    expect(await ds.scope({ where: "valid -- a trailing comment" }).count()).toBe(12);
+    expect(() => ds.scope({ task: "RS", where: "record = $1" })).toThrow(/\$ parameters cannot be bound here/);
   });
 });

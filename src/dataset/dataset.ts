@@ -11,7 +11,8 @@ import type { Config } from "../config/load.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Params, Row } from "../catalog/duckdb.ts";
 import { type CatalogManifest, readManifest } from "../catalog/manifest.ts";
-import { NotFoundError } from "../errors.ts";
+import { CATALOG_FORMAT } from "../catalog/columns.ts";
+import { CatalogError, NotFoundError } from "../errors.ts";
 import { Scope } from "./scope.ts";
 import { type CatalogSession, openSession } from "./session.ts";
 import { type Named, withScopeNames } from "./sugar.ts";
@@ -30,6 +31,9 @@ export class Dataset extends Scope {
     const config = await loadConfig(dir);
     const manifest = readManifest(config.root);
     if (!manifest) throw new NotFoundError(`${config.root} has no catalog yet; run \`trove index ${dir}\` first`);
+    if (manifest.format < CATALOG_FORMAT) {
+      throw new CatalogError(`the catalog of ${config.root} was written by trove ${manifest.trove} in an older format; run \`trove index ${dir}\` to rebuild it`);
+    }
     const session = await openSession(config, manifest);
     return withScopeNames(new Dataset(session, config, manifest));
   }

@@ -20,13 +20,16 @@ export interface SqlCondition {
 
 const WILDCARD = /[*?[]/;
 
-export function toSql(filter: Filter, columns: readonly string[], params: unknown[] = []): SqlCondition {
+/** `columns` maps each column name to its DuckDB type. */
+export function toSql(filter: Filter, columns: Readonly<Record<string, string>>, params: unknown[] = []): SqlCondition {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined) continue;
-    if (!columns.includes(key)) {
-      throw new NotFoundError(`no column "${key}" in the catalog; columns are: ${columns.join(", ")}`);
+    const type = columns[key];
+    if (type === undefined) {
+      throw new NotFoundError(`no column "${key}" in the catalog; columns are: ${Object.keys(columns).join(", ")}`);
     }
+    const textColumn = type === "VARCHAR";
     const values = Array.isArray(value) ? value : [value as Exclude<FilterValue, readonly unknown[]>];
     const isExtension = key === "extension";
     const column = isExtension ? `ltrim(${ident(key)}, '.')` : ident(key);
@@ -38,7 +41,8 @@ export function toSql(filter: Filter, columns: readonly string[], params: unknow
         continue;
       }
       const text = isExtension ? String(v).replace(/^\./, "") : String(v);
-      params.push(typeof v === "string" ? text : v);
+      // entity columns are text: { run: 1 } means run "1"
+      params.push(typeof v === "string" || textColumn ? text : v);
       const ref = `$${params.length}`;
       if (typeof v === "string" && WILDCARD.test(text)) alternatives.push(`${column} GLOB ${ref}`);
       else exact.push(ref);

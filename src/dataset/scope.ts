@@ -7,7 +7,7 @@
 //   `${rs.scope({ modality: "EEG" })}`      // "<Scope task: RS, modality: EEG>"
 
 import { inspect } from "node:util";
-import { NotFoundError } from "../errors.ts";
+import { NotFoundError, QueryError } from "../errors.ts";
 import type { Row } from "../catalog/duckdb.ts";
 import type { CatalogSession } from "./session.ts";
 import { describeFilter, type Filter, toSql } from "./filter.ts";
@@ -17,6 +17,8 @@ export interface ScopeSpec {
   filter: Filter;
   /** Extra SQL conditions over the files table, ANDed. */
   where: string[];
+  /** Exactly this record (a RecordView); never a pattern. */
+  record?: string;
 }
 
 export class Scope {
@@ -25,11 +27,15 @@ export class Scope {
     readonly spec: ScopeSpec = { filter: {}, where: [] },
   ) {}
 
-  /** A narrower scope; `where` is SQL over the files table. */
+  /** A narrower scope; `where` is SQL over the files table (values belong in the filter). */
   scope(filter: Filter & { where?: string }): Named {
     const { where, ...rest } = filter;
+    if (where !== undefined && /\$\w/.test(where)) {
+      throw new QueryError(`where: ${where}\n  $ parameters cannot be bound here; put the value in the filter instead, e.g. scope({ record: "..." })`);
+    }
     return withScopeNames(
       new Scope(this.session, {
+        ...this.spec,
         filter: { ...this.spec.filter, ...rest },
         where: where ? [...this.spec.where, where] : this.spec.where,
       }),
@@ -62,11 +68,12 @@ export class Scope {
   }
 
   async has(id: string): Promise<boolean> {
-    const unscoped = Object.keys(this.spec.filter).length === 0 && this.spec.where.length === 0;
+    const unscoped = Object.keys(this.spec.filter).length === 0 && this.spec.where.length === 0 && this.spec.record === undefined;
     // The whole dataset: the small records table answers; a scope must look at its files.
-    const cond = unscoped ? { sql: "record = $1", params: [id] } : this.condition({ record: id });
-    const rows = await this.session.db.all(`SELECT 1 FROM ${unscoped ? "records" : "files"} WHERE ${cond.sql} LIMIT 1`, cond.params);
-    return rows.length > 0;
+    const cond = unscoped ? { sql: "true", params: [] } : this.condition();
+    cond.params.push(id);
+    const sql = `SELECT 1 FROM ${unscoped ? "records" : "files"} WHERE ${cond.sql} AND record = $${cond.params.length} LIMIT 1`;
+    return (await this.session.db.all(sql, cond.params)).length > 0;
   }
 
   /** The record with this id, within this scope; a clear error when there is none. */
@@ -98,14 +105,18 @@ export class Scope {
   }
 
   protected recordView(id: string): Named<RecordView> {
-    return withScopeNames(new RecordView(this.session, id, { filter: { ...this.spec.filter, record: id }, where: this.spec.where }));
+    return withScopeNames(new RecordView(this.session, id, { ...this.spec, record: id }));
   }
 
   protected condition(extra: Filter = {}): { sql: string; params: unknown[] } {
     const filter = { ...this.spec.filter, ...extra };
     const cond = toSql(filter, this.session.columns);
-    const where = this.spec.where.map((w) => `(${w})`);
-    return { sql: [cond.sql, ...where].join(" AND "), params: cond.params };
+    const parts = [cond.sql, ...this.spec.where.map((w) => `(${w}\n)`)];
+    if (this.spec.record !== undefined) {
+      cond.params.push(this.spec.record);
+      parts.push(`record = $${cond.params.length}`);
+    }
+    return { sql: parts.join(" AND "), params: cond.params };
   }
 
   protected label(): string {
@@ -145,8 +156,7 @@ export class RecordView extends Scope {
   }
 
   override toString(): string {
-    const { record: _, ...rest } = this.spec.filter;
-    const label = describeFilter(rest);
+    const label = describeFilter(this.spec.filter);
     return `<Record ${this.id}${label ? ` ${label}` : ""}>`;
   }
 }

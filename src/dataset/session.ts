@@ -7,28 +7,33 @@
 import { existsSync } from "node:fs";
 import type { Config } from "../config/load.ts";
 import { fileColumns, ident } from "../catalog/columns.ts";
-import { type DuckDB, openDuckDB, sqlString } from "../catalog/duckdb.ts";
+import { type DuckDB, openDuckDB, sqlPath } from "../catalog/duckdb.ts";
 import { type CatalogManifest, tablePath } from "../catalog/manifest.ts";
+import { CatalogError } from "../errors.ts";
 
 export interface CatalogSession {
   db: DuckDB;
   name: string;
-  /** Columns of the files table. */
-  columns: string[];
+  /** Columns of the files table and their DuckDB types. */
+  columns: Record<string, string>;
   /** Task name -> its modalities, from [tasks] in trove.toml. */
   tasks: Record<string, string[]>;
   modalities: string[];
 }
 
-export const CATALOG_TABLES = ["files", "records", "containers"] as const;
+const CATALOG_TABLES = ["files", "records", "containers"] as const;
 
 export async function openSession(config: Config, manifest: CatalogManifest): Promise<CatalogSession> {
-  const db = await openDuckDB();
+  const db = await openDuckDB({ userSql: true });
   for (const table of CATALOG_TABLES) {
     const file = tablePath(config.root, manifest, table);
-    if (existsSync(file)) await db.run(`CREATE VIEW ${ident(table)} AS SELECT * FROM read_parquet(${sqlString(file)})`);
+    if (!existsSync(file)) {
+      db.close();
+      throw new CatalogError(`the catalog is damaged: ${file} is missing; run \`trove index --full\` to rebuild it`);
+    }
+    await db.run(`CREATE VIEW ${ident(table)} AS SELECT * FROM read_parquet(${sqlPath(file)})`);
   }
   const tasks = Object.fromEntries(Object.entries(config.tasks).map(([t, v]) => [t, v.modalities]));
   const modalities = [...new Set(Object.values(tasks).flat())];
-  return { db, name: config.dataset.name, columns: fileColumns(manifest.entities).map((c) => c.name), tasks, modalities };
+  return { db, name: config.dataset.name, columns: Object.fromEntries(fileColumns(manifest.entities).map((c) => [c.name, c.type])), tasks, modalities };
 }

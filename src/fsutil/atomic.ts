@@ -30,6 +30,16 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
   }
 }
 
+/** Flushes a file written by someone else (DuckDB) to disk. */
+export function fsyncFile(file: string): void {
+  const fd = openSync(file, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Makes a rename durable; some file systems refuse to open folders, which is harmless. */
 export function fsyncDir(dir: string): void {
   try {

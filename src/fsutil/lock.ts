@@ -4,7 +4,7 @@
 //   const lock = acquireLock("/data/ds/.trove/lock", "trove index");
 //   try { ... } finally { lock.release(); }
 
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { LockedError } from "../errors.ts";
 
@@ -24,7 +24,7 @@ const UNREADABLE_GRACE_MS = 10_000;
 
 export function acquireLock(file: string, command: string): Lock {
   const me: LockHolder = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     try {
       const fd = openSync(file, "wx");
       try {
@@ -38,7 +38,7 @@ export function acquireLock(file: string, command: string): Lock {
       const holder = readHolder(file);
       if (holder === "gone") continue;
       if (holder === "stale" || !isAlive(holder)) {
-        rmSync(file, { force: true });
+        breakStaleLock(file, holder);
         continue;
       }
       throw new LockedError(
@@ -48,6 +48,32 @@ export function acquireLock(file: string, command: string): Lock {
     }
   }
   throw new LockedError(`could not take ${file}: other processes keep taking it`);
+}
+
+/**
+ * Removes a dead holder's lock without racing another process doing the same: only one rename of
+ * the file can succeed, and the winner checks it moved the lock it judged dead (not a fresh one
+ * another process took meanwhile), putting a live one back.
+ */
+function breakStaleLock(file: string, judged: LockHolder | "stale"): void {
+  const aside = `${file}.stale.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // someone else moved it first: try again from the start
+  }
+  const moved = readHolder(aside);
+  const same = judged === "stale" ? moved === "stale" : typeof moved === "object" && moved.pid === judged.pid && moved.started === judged.started;
+  if (same || moved === "gone") rmSync(aside, { force: true });
+  else {
+    // a live lock taken between our read and our rename: give it back unless a newer one exists
+    try {
+      linkSync(aside, file);
+    } catch {
+      // a newer lock is in place; the live holder will find its file replaced, which it tolerates on release
+    }
+    rmSync(aside, { force: true });
+  }
 }
 
 function readHolder(file: string): LockHolder | "stale" | "gone" {

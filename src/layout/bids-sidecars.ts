@@ -24,6 +24,7 @@
 
 import type { Annotations, Parsed, Problem, Tree } from "./layout.ts";
 import { BIDS_ENTITIES } from "./bids-entities.ts";
+import { comparePaths } from "../fsutil/paths.ts";
 
 /** What the sidecar pass needs from the path grammar. */
 export interface BidsGrammar {
@@ -167,7 +168,7 @@ function appliesTo(sidecar: Sidecar, parsed: Parsed): boolean {
 }
 
 function bySpecificity(a: Sidecar, b: Sidecar): number {
-  return a.entities.length - b.entities.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return a.entities.length - b.entities.length || comparePaths(a.path, b.path);
 }
 
 /** Sets of sidecars that apply together at one level, with how many files they touch. */
@@ -210,7 +211,7 @@ async function readSidecars(
     }
   }
   await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
-  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  problems.sort((a, b) => comparePaths(a.path, b.path));
   return contents;
 }
 
@@ -237,7 +238,8 @@ function mergeGroups(groups: Map<string, ChainGroup>, contents: Map<string, Meta
   for (const { chain, files } of groups.values()) {
     const parts = chain.map((s) => contents.get(s.path)).filter((m) => m !== undefined);
     if (parts.length === 0) continue;
-    const metadata = Object.freeze(Object.assign({}, ...parts) as Metadata);
+    // spread, not Object.assign: a sidecar key "__proto__" must stay a key, not set a prototype
+    const metadata = Object.freeze(parts.reduce<Metadata>((all, part) => ({ ...all, ...part }), {}));
     for (const file of files) merged.set(file, metadata);
   }
   return merged;

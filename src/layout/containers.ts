@@ -45,6 +45,7 @@ import {
   LayoutError,
   emptyEntities,
 } from "./layout.ts";
+import { comparePaths as compare } from "../fsutil/paths.ts";
 
 const COLUMNS = ["container", "container_type", "asset", "asset_type", "role"] as const;
 const READ_CONCURRENCY = 16;
@@ -378,6 +379,3 @@ function joinRel(folder: string, name: string): string {
   return folder === "" ? name : `${folder}/${name}`;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

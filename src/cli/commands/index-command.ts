@@ -38,7 +38,7 @@ Examples:
           hash: opts.hash,
           onProgress: (phase, done, total) => bar.update(done, total, phase),
         });
-        bar.stop();
+        bar.stop(); // before the summary, so it is not drawn over
         process.stdout.write(describeIndex(report, (performance.now() - started) / 1000));
       } finally {
         bar.stop();

@@ -1,6 +1,6 @@
 // `trove init [DIR] [--layout L]`: write a commented trove.toml, detecting the layout if not given.
 
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { CONFIG_NAME } from "../../config/load.ts";
@@ -32,6 +32,7 @@ Examples:
     .action((dir: string, opts: { layout?: LayoutType; name?: string; force?: boolean }) => {
       const root = resolve(dir);
       if (!existsSync(root)) throw new NotFoundError(`${root}: no such folder`);
+      if (!statSync(root).isDirectory()) throw new TroveError(`${root} is not a folder: give the dataset's folder`);
       const target = join(root, CONFIG_NAME);
       if (existsSync(target) && !opts.force) throw new TroveError(`${target} already exists (use --force to overwrite it)`);
       let layout = opts.layout;

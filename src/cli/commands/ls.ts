@@ -32,7 +32,8 @@ Examples:
     .action(async (what: (typeof WHAT)[number], opts: { dataset: string; where?: string; limit: number; format: Format }) => {
       const ds = await Dataset.open(opts.dataset);
       try {
-        const where = opts.where ? `WHERE ${opts.where}` : "";
+        // the newline ends a trailing "-- comment" in the condition before ORDER BY / LIMIT
+        const where = opts.where ? `WHERE (${opts.where}\n)` : "";
         const order = what === "records" ? "record" : "path";
         const total = await ds.query(`SELECT count(*)::INT AS n FROM ${what} ${where}`);
         const result = await ds.table(`SELECT ${SHOWN[what]} FROM ${what} ${where} ORDER BY ${order} LIMIT ${opts.limit}`);

@@ -4,8 +4,10 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config/load.ts";
 import { LAYOUT_TYPES, type LayoutConfig, type LayoutType } from "../../config/schema.ts";
 import { TroveError } from "../../errors.ts";
-import { parseWithLayouts } from "../../catalog/rows.ts";
-import { makeLayout, makeLayouts } from "../../layout/index.ts";
+import { recordIdFunction } from "../../catalog/record-id.ts";
+import { pathReader } from "../../catalog/rows.ts";
+import { catalogSettings } from "../../catalog/settings.ts";
+import { defaultRecordEntities, makeLayout, makeLayouts } from "../../layout/index.ts";
 import type { Layout } from "../../layout/layout.ts";
 import { choice } from "../options.ts";
 
@@ -31,13 +33,15 @@ Examples:
       if (opts.layout === "template") {
         throw new TroveError("the template layout needs patterns: write them in trove.toml and run without --layout");
       }
-      const layouts: Layout[] = opts.layout
-        ? [makeLayout({ type: opts.layout } as LayoutConfig)]
-        : makeLayouts((await loadConfig(opts.dataset)).layout);
+      const config = opts.layout ? undefined : await loadConfig(opts.dataset);
+      const layouts: Layout[] = config ? makeLayouts(config.layout) : [makeLayout({ type: opts.layout } as LayoutConfig)];
+      const recordOf = recordIdFunction(config ? catalogSettings(config).record : { entities: defaultRecordEntities(layouts) });
+      const read = pathReader(layouts);
       for (const raw of paths) {
         const path = raw.replaceAll("\\", "/").replace(/^\.\//, "");
-        const { parsed, layout } = parseWithLayouts(path, layouts);
-        process.stdout.write(JSON.stringify({ path, layout, valid: parsed.valid, ...parsed.entities, unparsed: parsed.unparsed }) + "\n");
+        const { parsed, layout } = read(path);
+        const record = recordOf(path, parsed.entities);
+        process.stdout.write(JSON.stringify({ path, layout, valid: parsed.valid, record, ...parsed.entities, unparsed: parsed.unparsed }) + "\n");
       }
     });
 }

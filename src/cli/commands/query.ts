@@ -1,7 +1,7 @@
 // `trove query "SQL"`: SQL over the catalog views (files, records, containers).
 
-import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { Dataset } from "../../dataset/dataset.ts";
 import { sqlString } from "../../catalog/duckdb.ts";
@@ -34,6 +34,9 @@ entity, metadata (JSON: use metadata->>'$.key'), qc. See them all with: trove qu
     )
     .action(async (sql: string, opts: { dataset: string; format: (typeof FORMATS)[number]; out?: string }) => {
       if (opts.format === "parquet" && !opts.out) throw new TroveError("--format parquet needs --out FILE");
+      if (opts.out && !existsSync(dirname(resolve(opts.out)))) throw new TroveError(`--out ${opts.out}: its folder does not exist`);
+      // a trailing ";" is natural at a prompt, but not inside COPY (...)
+      sql = sql.trim().replace(/;+$/, "");
       const ds = await Dataset.open(opts.dataset);
       try {
         if (opts.format === "parquet") {

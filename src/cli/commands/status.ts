@@ -28,7 +28,8 @@ export function register(program: Command): void {
         else if (s.state === "fresh") lines.push(`catalog is fresh: ${s.files} files, generation ${s.generation} (indexed ${s.indexedAt})`);
         else {
           lines.push(`catalog is stale (generation ${s.generation}, indexed ${s.indexedAt}): run \`trove index\``);
-          if (s.settingsChanged) lines.push("  trove.toml changed since the last index: the next index rebuilds the catalog");
+          if (s.settingsChanged) lines.push("  trove.toml's layouts, record, ignore or symlink settings (or trove itself) changed: the next index rebuilds the catalog");
+          if (s.hashChanged) lines.push(`  the catalog has ${s.hashChanged.catalog} hashes, trove.toml asks for ${s.hashChanged.config}: the next index re-hashes`);
           for (const [label, paths] of [["added", s.added], ["changed", s.changed], ["removed", s.removed]] as const) {
             if (paths.length) lines.push(`  ${paths.length} ${label}:`, examples(paths));
           }
