@@ -1,12 +1,13 @@
 // Compares a fresh walk with the catalogued file states: what was added, changed, removed.
 //
-//   const d = diffStates(previous, walked);
+//   const d = diffStates(FileStates.read(dir), walked);
 //   d.added // ["sub-03/anat/sub-03_T1w.nii.gz"]
 //
 // A file is unchanged when size, mtime, ctime and inode all match (what git checks); anything
 // else re-hashes it. ctime catches an edit whose mtime was put back (touch -r, some copy tools).
 
-import type { FileState } from "./manifest.ts";
+import { comparePaths } from "../fsutil/paths.ts";
+import type { FileStates } from "./file-states.ts";
 import type { FileStat } from "./walk.ts";
 
 export interface CatalogDiff {
@@ -16,26 +17,31 @@ export interface CatalogDiff {
   unchanged: number;
 }
 
-export function diffStates(previous: ReadonlyMap<string, FileState>, current: readonly FileStat[]): CatalogDiff {
-  const added: string[] = [];
-  const changed: string[] = [];
-  let unchanged = 0;
-  const seen = new Set<string>();
-  for (const file of current) {
-    seen.add(file.path);
-    const before = previous.get(file.path);
-    if (!before) added.push(file.path);
-    else if (sameStat(before, file)) unchanged++;
-    else changed.push(file.path);
-  }
-  const removed: string[] = [];
-  for (const path of previous.keys()) if (!seen.has(path)) removed.push(path);
-  removed.sort();
-  return { added, changed, removed, unchanged };
+export interface StateDiff extends CatalogDiff {
+  /** For each walked file, its index in the previous states, or -1 when it is new. */
+  previousIndex: Int32Array;
 }
 
-function sameStat(a: FileStat, b: FileStat): boolean {
-  return a.size === b.size && a.mtimeUs === b.mtimeUs && a.ctimeUs === b.ctimeUs && a.ino === b.ino;
+/** Both sides are sorted by path (the walk sorts, and states are written from its rows): a merge. */
+export function diffStates(previous: FileStates, current: readonly FileStat[]): StateDiff {
+  const added: string[] = [];
+  const changed: string[] = [];
+  const removed: string[] = [];
+  const previousIndex = new Int32Array(current.length).fill(-1);
+  let unchanged = 0;
+  let j = 0;
+  for (let i = 0; i < current.length; i++) {
+    const file = current[i];
+    while (j < previous.count && comparePaths(previous.path(j), file.path) < 0) removed.push(previous.path(j++));
+    if (j < previous.count && previous.path(j) === file.path) {
+      previousIndex[i] = j;
+      if (previous.unchanged(j, file)) unchanged++;
+      else changed.push(file.path);
+      j++;
+    } else added.push(file.path);
+  }
+  while (j < previous.count) removed.push(previous.path(j++));
+  return { added, changed, removed, unchanged, previousIndex };
 }
 
 export function isEmptyDiff(d: CatalogDiff): boolean {

@@ -19,16 +19,15 @@ import { TROVE_VERSION } from "../version.ts";
 import { TroveError } from "../errors.ts";
 import { CATALOG_FORMAT } from "./columns.ts";
 import { type CatalogDiff, diffStates, isEmptyDiff } from "./diff.ts";
+import { FileStates } from "./file-states.ts";
 import { hashFiles } from "./hash.ts";
 import {
   type CatalogManifest,
   catalogDir,
-  type FileState,
-  readFileStates,
+  generationDir,
   lastGeneration,
   readManifest,
   stateDir,
-  writeFileStates,
   writeManifest,
 } from "./manifest.ts";
 import { recordEntities, recordIdFunction } from "./record-id.ts";
@@ -87,14 +86,14 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   removeAbandonedGenerations(root);
   const previous = readManifest(root, { damaged: "ignore" });
   const statesUsable = !options.full && previous !== null && previous.format === CATALOG_FORMAT;
-  const before: Map<string, FileState> = statesUsable ? readFileStates(root, previous!) : new Map();
+  const before = statesUsable ? FileStates.read(generationDir(root, previous!)) : FileStates.empty();
   const sameSettings = statesUsable && previous!.settings === settings;
   const rebuilt = sameSettings || previous === null ? null : whyRebuild(previous, settings, options);
 
   const walked = walk(root, { ...walkOptions(config), onProgress: progress });
-  const diff = diffStates(before, walked.files);
+  const { previousIndex, ...diff } = diffStates(before, walked.files);
   const sameHashing = previous?.hash === algorithm;
-  const hashesMissing = algorithm !== "none" && [...before.values()].some((s) => s.hash === null);
+  const hashesMissing = algorithm !== "none" && before.hasMissingHashes();
   if (sameSettings && sameHashing && !hashesMissing && isEmptyDiff(diff)) {
     // nothing to write; the problems are this walk's and those recorded when the catalog was written
     const seen = new Set(walked.problems.map((p) => `${p.path}\0${p.message}`));
@@ -106,12 +105,12 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   const hashes = new Map<string, string>();
   const toHash: string[] = [];
   if (algorithm !== "none") {
-    const changed = new Set([...diff.added, ...diff.changed]);
-    for (const file of walked.files) {
-      const old = sameHashing ? before.get(file.path)?.hash : null;
-      if (old && !changed.has(file.path)) hashes.set(file.path, old);
+    walked.files.forEach((file, i) => {
+      const j = previousIndex[i];
+      const old = sameHashing && j >= 0 && before.unchanged(j, file) ? before.hash(j) : null;
+      if (old) hashes.set(file.path, old);
       else toHash.push(file.path);
-    }
+    });
   }
   const hashed = algorithm === "none" ? { hashes, problems: [] } : hashFiles(root, toHash, algorithm, (n) => progress("hash", n, toHash.length));
   for (const [p, h] of hashed.hashes) hashes.set(p, h);
@@ -134,7 +133,7 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
     entities,
     recordEntities: recordEntities(recordSpec),
   });
-  writeFileStates(staging, built.rows);
+  FileStates.write(staging, built.rows);
   const final = join(catalogDir(root), dir);
   rmSync(final, { recursive: true, force: true });
   fsyncDir(staging);

@@ -3,7 +3,7 @@
 // with one atomic rename, so a reader or a crash never sees tables from two different runs.
 //
 //   .trove/catalog/catalog.json         { format, generation: 3, dir: "g000003", ... }
-//   .trove/catalog/g000003/files.parquet, records.parquet, containers.parquet, state.json
+//   .trove/catalog/g000003/files.parquet, records.parquet, containers.parquet, state.json (file-states.ts)
 //
 //   const current = readManifest(root);  // null before the first index
 
@@ -14,7 +14,6 @@ import type { HashAlgorithm } from "../config/schema.ts";
 import type { Problem } from "../layout/layout.ts";
 import { writeFileAtomic } from "../fsutil/atomic.ts";
 import { CATALOG_FORMAT } from "./columns.ts";
-import type { FileStat } from "./walk.ts";
 
 export interface CatalogManifest {
   format: number;
@@ -31,11 +30,6 @@ export interface CatalogManifest {
   /** Files no layout accepted. */
   invalid: number;
   problems: { count: number; examples: Problem[] };
-}
-
-/** What `status` and incremental `index` compare a walk with, one entry per catalogued file. */
-export interface FileState extends FileStat {
-  hash: string | null;
 }
 
 export const stateDir = (root: string) => join(root, ".trove");
@@ -69,7 +63,7 @@ export function writeManifest(root: string, manifest: CatalogManifest): void {
   writeFileAtomic(manifestPath(root), JSON.stringify(manifest, null, 2) + "\n");
 }
 
-function generationDir(root: string, manifest: Pick<CatalogManifest, "dir">): string {
+export function generationDir(root: string, manifest: Pick<CatalogManifest, "dir">): string {
   return join(catalogDir(root), manifest.dir);
 }
 
@@ -85,34 +79,4 @@ export function lastGeneration(root: string): number {
     if (m) last = Math.max(last, Number(m[1]));
   }
   return last;
-}
-
-/** Compact per-file state (path, size, mtime, inode, hash) so `status` needs no SQL engine. */
-export function writeFileStates(dir: string, states: readonly FileState[]): void {
-  const parts: string[] = [];
-  for (const s of states) parts.push(JSON.stringify([s.path, s.size, s.mtimeUs, s.ctimeUs, s.ino, s.hash]));
-  writeFileAtomic(join(dir, "state.json"), `[${parts.join(",\n")}]\n`);
-}
-
-/** The catalogued file states; none when they cannot be read (then every file counts as new). */
-export function readFileStates(root: string, manifest: CatalogManifest): Map<string, FileState> {
-  try {
-    return readFileStatesOrThrow(root, manifest);
-  } catch {
-    return new Map();
-  }
-}
-
-function readFileStatesOrThrow(root: string, manifest: CatalogManifest): Map<string, FileState> {
-  const rows = JSON.parse(readFileSync(join(generationDir(root, manifest), "state.json"), "utf8")) as [
-    string,
-    number,
-    number,
-    number,
-    number,
-    string | null,
-  ][];
-  const out = new Map<string, FileState>();
-  for (const [path, size, mtimeUs, ctimeUs, ino, hash] of rows) out.set(path, { path, size, mtimeUs, ctimeUs, ino, hash });
-  return out;
 }

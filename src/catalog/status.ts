@@ -8,7 +8,8 @@
 import type { Config } from "../config/load.ts";
 import type { Problem } from "../layout/layout.ts";
 import { type CatalogDiff, diffStates, isEmptyDiff } from "./diff.ts";
-import { readFileStates, readManifest } from "./manifest.ts";
+import { FileStates } from "./file-states.ts";
+import { generationDir, readManifest } from "./manifest.ts";
 import { catalogSettings, walkOptions } from "./settings.ts";
 import { walk, type WalkOptions } from "./walk.ts";
 
@@ -26,9 +27,9 @@ export interface CatalogStatus extends CatalogDiff {
 
 export function catalogStatus(config: Config, onProgress?: WalkOptions["onProgress"]): CatalogStatus {
   const manifest = readManifest(config.root);
-  const before = manifest ? readFileStates(config.root, manifest) : new Map();
+  const before = manifest ? FileStates.read(generationDir(config.root, manifest)) : FileStates.empty();
   const walked = walk(config.root, { ...walkOptions(config), onProgress });
-  const diff = diffStates(before, walked.files);
+  const { previousIndex: _, ...diff } = diffStates(before, walked.files);
   const settingsChanged = manifest !== null && manifest.settings !== catalogSettings(config).hash;
   const hashChanged = manifest !== null && manifest.hash !== config.index.hash ? { catalog: manifest.hash, config: config.index.hash } : null;
   const state = manifest === null ? "missing" : isEmptyDiff(diff) && !settingsChanged && !hashChanged ? "fresh" : "stale";
