@@ -112,7 +112,7 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
       else toHash.push(file.path);
     });
   }
-  const hashed = algorithm === "none" ? { hashes, problems: [] } : hashFiles(root, toHash, algorithm, (n) => progress("hash", n, toHash.length));
+  const hashed = algorithm === "none" ? { hashes, problems: [] } : await hashFiles(root, toHash, algorithm, (n) => progress("hash", n, toHash.length));
   for (const [p, h] of hashed.hashes) hashes.set(p, h);
 
   progress("parse", 0, walked.files.length);
