@@ -18,7 +18,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Dataset } from "../src/index.ts";
-import { mulberry32, writeAlfTree, writeBidsTree } from "./trees.ts";
+import { writeAlfTree, writeBidsTree } from "./trees.ts";
+import { mulberry32 } from "../src/demo/random.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 // The checkout is shared and dist/ may be rebuilt mid-run: every trove run uses a copy of bin/ and

@@ -7,25 +7,14 @@
 // figures taken on these trees compare across runs. File sizes are 32..4096 B, log-uniform; mtimes
 // are fixed (session date, noon, + one second per file). The ALF shape follows
 // /work/shared/bench/gen_alf_tree.py (100 files per session, 5 labs x 20 subjects). A tree is
-// written once: `root/.complete` records its parameters and a later call with the same ones
+// written once: `<root>.complete` records its parameters and a later call with the same ones
 // reuses it (100k files take ~10 s to write; 1M files a few minutes).
 
 import { closeSync, existsSync, futimesSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { mulberry32 } from "../src/demo/random.ts";
 
 const TREES_VERSION = 1;
-
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
@@ -111,10 +100,10 @@ class TreeWriter {
   }
 }
 
-/** Reuses the tree when its .complete matches; else writes it afresh with `fill`. */
+/** Reuses the tree when its `.complete` marker matches; else writes it afresh with `fill`. */
 function writeTree(kind: string, root: string, files: number, seed: number, fill: (w: TreeWriter, rng: Rng) => void) {
   const params = JSON.stringify({ kind, files, seed, version: TREES_VERSION });
-  const marker = join(root, ".complete");
+  const marker = `${root}.complete`; // beside the tree, not in it: it is not data to index
   if (existsSync(marker) && readFileSync(marker, "utf8").split("\n")[0] === params) return { reused: true, files };
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });

@@ -24,7 +24,7 @@ export interface TablesInput {
   recordEntities: readonly string[];
 }
 
-const PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32768";
+const PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 8192";
 
 export async function writeTables(dir: string, input: TablesInput): Promise<Record<string, { rows: number }>> {
   const db = await openDuckDB({ threads: 1 });

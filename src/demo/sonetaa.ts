@@ -8,6 +8,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { mulberry32 } from "./random.ts";
 
 export const DEMO_TASKS = { RS: ["EEG", "clinical"], MMN: ["EEG", "clinical"], HDC: ["EEG", "clinical", "behavior"] } as const;
 
@@ -73,18 +74,6 @@ function noise(random: () => number, bytes: number): Uint8Array {
   const out = new Uint8Array(bytes);
   for (let i = 0; i < bytes; i++) out[i] = Math.floor(random() * 256);
   return out;
-}
-
-/** A small, fast, seedable PRNG (mulberry32): the demo must not depend on Math.random. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DEMO_CONFIG = `# trove.toml for the SoNeTAA demo dataset (written by \`trove demo\`).

@@ -1,0 +1,16 @@
+// A tiny seeded PRNG (mulberry32) for generated data: the demo dataset and the benchmark trees
+// must come out the same, byte for byte, for the same seed.
+//
+//   const random = mulberry32(2020);
+//   random() // 0.54..., always, uniform in [0, 1)
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
