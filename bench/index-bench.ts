@@ -104,7 +104,7 @@ function prepare(spec: TreeSpec): { root: string; files: number; bytes: number }
   const made = (spec.kind === "alf" ? writeAlfTree : writeBidsTree)(root, spec.files);
   const took = (performance.now() - t0) / 1000;
   writeFileSync(join(root, "trove.toml"), `[dataset]\nname = "${spec.name}"\n[[layout]]\ntype = "${spec.kind}"\n`);
-  const stats = JSON.parse(readFileSync(join(root, ".complete"), "utf8").split("\n")[1]) as { files: number; bytes: number };
+  const stats = JSON.parse(readFileSync(`${root}.complete`, "utf8").split("\n")[1]) as { files: number; bytes: number };
   console.log(`\n${spec.name}: ${stats.files} files, ${(stats.bytes / 1e6).toFixed(1)} MB, ` +
     `${made.reused ? "reused" : `generated in ${took.toFixed(1)} s`} (${root})`);
   return { root, ...stats };

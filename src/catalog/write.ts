@@ -32,17 +32,13 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
   try {
     const columns = fileColumns(input.entities);
     const filesJson = join(dir, "files.ndjson.tmp");
-    const metadataJson = join(dir, "metadata.ndjson.tmp");
-    scratch.push(filesJson, metadataJson);
-    writeJsonLines(filesJson, input.rows, fileRowJson);
-    writeJsonLines(metadataJson, input.metadata.map((metadata, id) => ({ id, metadata })));
+    scratch.push(filesJson);
+    // each distinct metadata object is serialised once and spliced into the rows that share it
+    const metadataJson = input.metadata.map((m) => JSON.stringify(m));
+    writeJsonLines(filesJson, input.rows, (row) => fileRowJson(row, metadataJson));
     const filesParquet = join(dir, "files.parquet");
-    const files = `${readFileRows(filesJson, input.entities)} AS f`;
-    const metadata = `${readJson(metadataJson, [["id", "BIGINT"], ["metadata", "JSON"]])} AS m`;
-    const query = input.metadata.length
-      ? `SELECT ${fileSelect(columns, true)} FROM ${files} LEFT JOIN ${metadata} ON f.metadataId = m.id ORDER BY f.path`
-      : `SELECT ${fileSelect(columns, false)} FROM ${files}`; // rows arrive sorted by path (the walk sorts)
-    await copyTo(db, query, filesParquet);
+    // rows arrive sorted by path (the walk sorts) and DuckDB keeps insertion order
+    await copyTo(db, `SELECT ${fileSelect(columns)} FROM ${readFileRows(filesJson, input.entities)}`, filesParquet);
 
     await copyTo(db, recordsQuery(filesParquet, input), join(dir, "records.parquet"));
 
@@ -101,7 +97,7 @@ const str = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
  * A files row as JSON, leaving out absent entities: a BIDS row names ~50 entities of which a
  * handful are set, and the nulls made the file (and DuckDB's parsing) more than twice as large.
  */
-function fileRowJson(r: FileRow): string {
+function fileRowJson(r: FileRow, metadataJson: readonly string[]): string {
   let entities = "";
   for (const k in r.entities) {
     const v = r.entities[k];
@@ -109,7 +105,7 @@ function fileRowJson(r: FileRow): string {
   }
   return `{"path":${str(r.path)},"size":${r.size},"mtimeUs":${r.mtimeUs},"ino":${r.ino},"hash":${str(r.hash)},` +
     `"record":${str(r.record)},"layout":${str(r.layout)},"valid":${r.valid},"unparsed":${str(r.unparsed)},` +
-    `"entities":{${entities}},"metadataId":${r.metadataId},"qc":${str(r.qc)}}`;
+    `"entities":{${entities}},"metadata":${r.metadataId === null ? "null" : metadataJson[r.metadataId]},"qc":${str(r.qc)}}`;
 }
 
 /** DuckDB's reader for the files-table rows exactly as `FileRow` objects serialise. */
@@ -118,7 +114,7 @@ function readFileRows(file: string, entities: readonly string[]): string {
   const fields: [string, string][] = [
     ["path", "VARCHAR"], ["size", "BIGINT"], ["mtimeUs", "BIGINT"], ["ino", "BIGINT"], ["hash", "VARCHAR"],
     ["record", "VARCHAR"], ["layout", "VARCHAR"], ["valid", "BOOLEAN"], ["unparsed", "VARCHAR"],
-    ["entities", struct], ["metadataId", "BIGINT"], ["qc", "VARCHAR"],
+    ["entities", struct], ["metadata", "JSON"], ["qc", "VARCHAR"],
   ];
   return readJson(file, fields);
 }
@@ -129,15 +125,11 @@ function readJson(file: string, fields: readonly [string, string][]): string {
 }
 
 /** The files-table columns from the rows' fields. */
-function fileSelect(columns: readonly Column[], joined: boolean): string {
-  const from: Record<string, string> = {
-    mtime: "make_timestamp(f.mtimeUs)",
-    inode: "f.ino",
-    metadata: joined ? "m.metadata" : "NULL::JSON",
-  };
-  const fixed = new Set(["path", "size", "hash", "record", "layout", "valid", "unparsed", "qc"]);
+function fileSelect(columns: readonly Column[]): string {
+  const from: Record<string, string> = { mtime: "make_timestamp(mtimeUs)", inode: "ino" };
+  const fixed = new Set(["path", "size", "hash", "record", "layout", "valid", "unparsed", "metadata", "qc"]);
   return columns
-    .map((c) => `${from[c.name] ?? (fixed.has(c.name) ? `f.${ident(c.name)}` : `f.entities.${ident(c.name)}`)} AS ${ident(c.name)}`)
+    .map((c) => `${from[c.name] ?? (fixed.has(c.name) ? ident(c.name) : `entities.${ident(c.name)}`)} AS ${ident(c.name)}`)
     .join(", ");
 }
 

@@ -68,11 +68,12 @@ export class Scope {
   }
 
   async has(id: string): Promise<boolean> {
+    const known = (await this.session.recordIds()).has(id);
     const unscoped = Object.keys(this.spec.filter).length === 0 && this.spec.where.length === 0 && this.spec.record === undefined;
-    // The whole dataset: the small records table answers; a scope must look at its files.
-    const cond = unscoped ? { sql: "true", params: [] } : this.condition();
+    if (!known || unscoped) return known;
+    const cond = this.condition();
     cond.params.push(id);
-    const sql = `SELECT 1 FROM ${unscoped ? "records" : "files"} WHERE ${cond.sql} AND record = $${cond.params.length} LIMIT 1`;
+    const sql = `SELECT 1 FROM files WHERE ${cond.sql} AND record = $${cond.params.length} LIMIT 1`;
     return (await this.session.db.all(sql, cond.params)).length > 0;
   }
 

@@ -19,6 +19,8 @@ export interface CatalogSession {
   /** Task name -> its modalities, from [tasks] in trove.toml. */
   tasks: Record<string, string[]>;
   modalities: string[];
+  /** Every record id, read once: a session's catalog generation never changes under it. */
+  recordIds(): Promise<ReadonlySet<string>>;
 }
 
 const CATALOG_TABLES = ["files", "records", "containers"] as const;
@@ -35,5 +37,8 @@ export async function openSession(config: Config, manifest: CatalogManifest): Pr
   }
   const tasks = Object.fromEntries(Object.entries(config.tasks).map(([t, v]) => [t, v.modalities]));
   const modalities = [...new Set(Object.values(tasks).flat())];
-  return { db, name: config.dataset.name, columns: Object.fromEntries(fileColumns(manifest.entities).map((c) => [c.name, c.type])), tasks, modalities };
+  let ids: Promise<ReadonlySet<string>> | undefined;
+  const recordIds = () =>
+    (ids ??= db.all("SELECT record FROM records").then((rows) => new Set(rows.map((r) => String(r.record)))));
+  return { db, recordIds, name: config.dataset.name, columns: Object.fromEntries(fileColumns(manifest.entities).map((c) => [c.name, c.type])), tasks, modalities };
 }
