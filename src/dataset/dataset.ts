@@ -28,7 +28,11 @@ export class Dataset extends Scope {
 
   /** Opens the dataset whose trove.toml is in `dir` (or is `dir`); it must have been indexed. */
   static async open(dir: string): Promise<Named<Dataset>> {
-    const config = await loadConfig(dir);
+    return Dataset.fromConfig(await loadConfig(dir), dir);
+  }
+
+  /** Opens the dataset a loaded (or built) config describes; `dir` is how messages name it. */
+  static async fromConfig(config: Config, dir = config.root): Promise<Named<Dataset>> {
     const manifest = readManifest(config.root);
     if (!manifest) throw new NotFoundError(`${config.root} has no catalog yet; run \`trove index ${dir}\` first`);
     if (manifest.format < CATALOG_FORMAT) {
