@@ -7,6 +7,7 @@ import * as demo from "./commands/demo.ts";
 import * as index from "./commands/index-command.ts";
 import * as init from "./commands/init.ts";
 import * as ls from "./commands/ls.ts";
+import * as one from "./commands/one.ts";
 import * as parse from "./commands/parse.ts";
 import * as query from "./commands/query.ts";
 import * as status from "./commands/status.ts";
@@ -32,8 +33,12 @@ Start with:
   trove index DIR            build or update the catalog (.trove/catalog/*.parquet)
   trove query -d DIR "SQL"   query it`,
     );
-  for (const command of [demo, init, index, status, parse, query, ls]) command.register(program);
-  for (const sub of program.commands) sub.exitOverride();
+  for (const command of [demo, init, index, status, parse, query, ls, one]) command.register(program);
+  const exitOverride = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(exitOverride);
+  };
+  exitOverride(program);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,0 +1,62 @@
+// `trove one build`: index an ALF folder (incrementally) and write ONE's cache tables for it.
+//
+//   const r = await buildOneCache("/data/ibl", { ids: "uuid", hash: true });
+//   r.files.sessions // "/data/ibl/sessions.pqt"
+//
+// The folder needs no trove.toml: without one, it is read with the ALF layout alone. The catalog
+// (in ROOT/.trove) makes a rebuild after a few changes cost a stat walk; with `hash`, md5 sums are
+// computed only for files that changed (ONE hashes every file every time).
+
+import { existsSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { CONFIG_NAME, type Config, loadConfig, parseConfig } from "../../config/load.ts";
+import { indexDataset, type IndexOptions, type IndexReport } from "../../catalog/indexer.ts";
+import { Dataset } from "../../dataset/dataset.ts";
+import { NotFoundError } from "../../errors.ts";
+import { OneBuildError, type OneBuildOptions, oneTablesFromCatalog } from "./build.ts";
+import type { OneTables } from "./tables.ts";
+import { writeOneCache } from "./write.ts";
+
+export interface BuildCacheOptions extends Omit<OneBuildOptions, "origin"> {
+  /** Where the tables go (default: the root, as ONE does). */
+  out?: string;
+  /** md5 of every dataset, as ONE's hash_files=True. */
+  hash?: boolean;
+  onProgress?: IndexOptions["onProgress"];
+}
+
+export interface BuildCacheResult {
+  tables: OneTables;
+  files: { sessions: string; datasets: string };
+  index: IndexReport;
+}
+
+export async function buildOneCache(root: string, options: BuildCacheOptions): Promise<BuildCacheResult> {
+  const config = await alfConfig(root);
+  const out = resolve(options.out ?? config.root);
+  if (!existsSync(out) || !statSync(out).isDirectory()) throw new NotFoundError(`--out ${out}: no such folder`);
+  const index = await indexDataset(config, { hash: options.hash ? "md5" : undefined, onProgress: options.onProgress });
+  const ds = await Dataset.fromConfig(config, root);
+  try {
+    const tables = await oneTablesFromCatalog(ds, { ids: options.ids, lab: options.lab, origin: config.root });
+    const files = await writeOneCache(out, tables);
+    return { tables, files, index };
+  } finally {
+    ds.close();
+  }
+}
+
+/** The folder's trove.toml when it has one (it must use the ALF layout), else ALF alone. */
+async function alfConfig(root: string): Promise<Config> {
+  const abs = resolve(root);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new NotFoundError(`${abs}: no such folder`);
+  if (existsSync(join(abs, CONFIG_NAME))) {
+    const config = await loadConfig(abs);
+    if (!config.layout.some((l) => l.type === "alf")) {
+      throw new OneBuildError(`${join(abs, CONFIG_NAME)} has no alf layout: ONE caches are made of ALF datasets`);
+    }
+    return config;
+  }
+  const source = `[dataset]\nname = ${JSON.stringify(basename(abs))}\n[[layout]]\ntype = "alf"\n`;
+  return parseConfig(source, join(abs, CONFIG_NAME));
+}
