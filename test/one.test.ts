@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { readOneCache } from "../src/compat/one/read.ts";
 import { Dataset } from "../src/dataset/dataset.ts";
 import { parseConfig } from "../src/config/load.ts";
+import { sharedFixture } from "./fixtures.ts";
 import { runTrove, tempDir } from "./helpers.ts";
 
 /** A small ALF tree: 2 labs x 3 subjects x 2 sessions x a dozen datasets, some in revisions. */
@@ -80,5 +81,20 @@ describe("trove one build", () => {
     const run = runTrove(["one", "remove-missing", tempDir()]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^trove: .*sessions\.pqt/);
+  });
+
+  it("imports the legacy ONE fixture into a dataset, then searches and lists it with ONE's semantics", async () => {
+    const dataset = tempDir();
+    writeFileSync(join(dataset, "trove.toml"), `[dataset]\nname = "ibl"\n[[layout]]\ntype = "alf"\n`);
+    expect(runTrove(["index", dataset]).code).toBe(0);
+    const imported = runTrove(["one", "import", sharedFixture("one"), "-d", dataset]);
+    expect(imported.stdout).toBe(`imported 26 sessions and 693 datasets (legacy format) into ${dataset}\n`);
+    const found = runTrove(["one", "search", "-d", dataset, "--subject", "ZFM", "--date-range", "2021-02-01", "2021-03-01", "-f", "json"]);
+    expect(found.stdout.trim().split("\n").map((l) => JSON.parse(l).id)).toEqual(["d3372b15-f696-4279-9be5-98f15783b5bb"]);
+    const listed = runTrove(["one", "list", "d3372b15-f696-4279-9be5-98f15783b5bb", "-d", dataset, "--collection", "alf", "--filename", "*trials.stimOn*", "-f", "csv"]);
+    expect(listed.stdout.split("\n")[1]).toMatch(/^d3372b15-f696-4279-9be5-98f15783b5bb,006e8cec-afd3-4800-974e-a446e0826ccf,alf\/_ibl_trials\.stimOn_times\.npy,6568,/);
+    const sql = runTrove(["query", "-d", dataset, "SELECT count(*)::INT AS n FROM one_datasets", "-f", "csv"]);
+    expect(sql.stdout).toBe("n\n693\n");
+    expect(runTrove(["one", "search", "-d", dataset, "--subjectx", "a"]).code).toBe(2);
   });
 });

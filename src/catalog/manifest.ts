@@ -34,6 +34,8 @@ export interface CatalogManifest {
 
 export const stateDir = (root: string) => join(root, ".trove");
 export const catalogDir = (root: string) => join(root, ".trove", "catalog");
+/** ONE cache tables imported into the dataset (`trove one import`), seen as views one_sessions, one_datasets. */
+export const importedOneDir = (root: string) => join(root, ".trove", "one");
 const manifestPath = (root: string) => join(catalogDir(root), "catalog.json");
 
 /**

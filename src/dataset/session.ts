@@ -5,10 +5,11 @@
 //   await session.db.all("SELECT count(*) FROM files");
 
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Config } from "../config/load.ts";
 import { fileColumns, ident } from "../catalog/columns.ts";
 import { type DuckDB, openDuckDB, sqlPath } from "../catalog/duckdb.ts";
-import { type CatalogManifest, tablePath } from "../catalog/manifest.ts";
+import { type CatalogManifest, importedOneDir, tablePath } from "../catalog/manifest.ts";
 import { CatalogError } from "../errors.ts";
 
 export interface CatalogSession {
@@ -34,6 +35,11 @@ export async function openSession(config: Config, manifest: CatalogManifest): Pr
       throw new CatalogError(`the catalog is damaged: ${file} is missing; run \`trove index --full\` to rebuild it`);
     }
     await db.run(`CREATE VIEW ${ident(table)} AS SELECT * FROM read_parquet(${sqlPath(file)})`);
+  }
+  // ONE cache tables imported into this dataset (trove one import) are part of its catalog
+  for (const [view, file] of [["one_sessions", "sessions.pqt"], ["one_datasets", "datasets.pqt"]]) {
+    const path = join(importedOneDir(config.root), file);
+    if (existsSync(path)) await db.run(`CREATE VIEW ${ident(view)} AS SELECT * FROM read_parquet(${sqlPath(path)})`);
   }
   const tasks = Object.fromEntries(Object.entries(config.tasks).map(([t, v]) => [t, v.modalities]));
   const modalities = [...new Set(Object.values(tasks).flat())];

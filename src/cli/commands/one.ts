@@ -1,10 +1,14 @@
 // `trove one ...`: IBL ONE cache tables: build them from an ALF folder, clean up around them.
 
 import type { Command } from "commander";
-import { buildOneCache } from "../../compat/one/cache.ts";
+import { buildOneCache, importOneCache, oneTablesAt } from "../../compat/one/cache.ts";
+import { listDatasets } from "../../compat/one/list.ts";
+import { searchSessions, type SearchTerms } from "../../compat/one/search.ts";
 import { removeMissingDatasets, removeTableFiles } from "../../compat/one/remove.ts";
 import { readOneCache } from "../../compat/one/read.ts";
 import { TroveError } from "../../errors.ts";
+import { choice } from "../options.ts";
+import { formatRows } from "../output.ts";
 import { progressBar } from "../progress.ts";
 import { describeProblems, examples } from "../report.ts";
 
@@ -80,5 +84,89 @@ Examples:
     .action((dir: string) => {
       const removed = removeTableFiles(dir);
       process.stdout.write(removed.length ? `removed ${removed.join(", ")}\n` : "no cache tables found\n");
+    });
+
+  one
+    .command("import")
+    .description("read a ONE cache (current or legacy format) into a dataset's catalog: views one_sessions, one_datasets")
+    .argument("<cache-dir>", "the folder holding sessions.pqt and datasets.pqt")
+    .option("-d, --dataset <dir>", "the dataset to import into", ".")
+    .addHelpText(
+      "after",
+      `
+Legacy caches are converted as ONE's patch_tables does: ids stored as int64 pairs become UUIDs,
+project becomes projects, float file_size becomes an integer, session_path is dropped, a missing
+qc is NOT_SET. Then: trove query -d DIR "SELECT * FROM one_sessions".`,
+    )
+    .action(async (cacheDir: string, opts: { dataset: string }) => {
+      const tables = await importOneCache(cacheDir, opts.dataset);
+      process.stdout.write(
+        `imported ${tables.sessions.length} sessions and ${tables.datasets.length} datasets (${tables.format} format) into ${opts.dataset}\n`,
+      );
+    });
+
+  one
+    .command("search")
+    .description("ONE's search: sessions matching every term (regex match within a field, OR within a list)")
+    .option("-d, --dataset <dir>", "a folder with ONE cache tables, or a dataset they were imported into", ".")
+    .option("--subject <s...>", "subject(s)")
+    .option("--lab, --laboratory <s...>", "lab(s)")
+    .option("--number <n...>", "session number(s)")
+    .option("--projects <s...>", "project(s)")
+    .option("--task-protocol <s...>", "task protocol(s)")
+    .option("--date-range <d...>", "one date (the whole day), or START END; use - for an open end")
+    .option("--datasets <name...>", "sessions holding all these datasets (regex on the file name)")
+    .option("--dataset-qc-lte <level>", "only datasets at or below this QC level count")
+    .option("--no-wildcards", "plain substring matching instead of regular expressions")
+    .option("-f, --format <format>", "table, csv or json", choice(["table", "csv", "json"] as const), "table")
+    .addHelpText("after", "\nExamples:\n  trove one search -d /data/ibl --subject KS005 --date-range 2019-04-01 2019-04-30\n  trove one search --datasets _ibl_trials.intervals.npy --dataset-qc-lte WARNING")
+    .action(async (opts: Record<string, unknown> & { dataset: string; wildcards: boolean; format: "table" | "csv" | "json" }) => {
+      const tables = await oneTablesAt(opts.dataset);
+      const terms: SearchTerms = {
+        subject: opts.subject as string[] | undefined,
+        laboratory: opts.laboratory as string[] | undefined,
+        number: (opts.number as string[] | undefined)?.map(Number),
+        projects: opts.projects as string[] | undefined,
+        task_protocol: opts.taskProtocol as string[] | undefined,
+        date_range: (opts.dateRange as string[] | undefined)?.map((d) => (d === "-" ? null : d)),
+        datasets: opts.datasets as string[] | undefined,
+        dataset_qc_lte: opts.datasetQcLte as string | undefined,
+      };
+      const found = searchSessions(tables.sessions, tables.datasets, terms, { wildcards: opts.wildcards });
+      const columns = ["id", "lab", "subject", "date", "number", "task_protocol", "projects"];
+      process.stdout.write(formatRows({ columns, rows: found as unknown as Record<string, unknown>[] }, opts.format));
+    });
+
+  one
+    .command("list")
+    .description("ONE's list_datasets: a session's datasets by name, collection, revision and QC")
+    .argument("[eid...]", "session id(s); none: every session")
+    .option("-d, --dataset <dir>", "a folder with ONE cache tables, or a dataset they were imported into", ".")
+    .option("--filename <pattern...>", "file name pattern(s) (any may match)")
+    .option("--collection <pattern...>", 'collection(s); "" means datasets outside any collection')
+    .option("--revision <pattern...>", "revision(s)")
+    .option("--revision-last-before", "keep one revision per dataset: the last at or before --revision (or the default)")
+    .option("--qc <level>", "datasets at or below this QC level (default FAIL)")
+    .option("--ignore-qc-not-set", "leave out datasets whose QC is NOT_SET")
+    .option("--default-revisions-only", "only the default revision of each dataset")
+    .option("-f, --format <format>", "table, csv or json", choice(["table", "csv", "json"] as const), "table")
+    .addHelpText("after", "\nWarnings ONE gives (multiple revisions, no default revision) go to standard error.")
+    .action(async (eids: string[], opts: { dataset: string; filename?: string[]; collection?: string[]; revision?: string[];
+      revisionLastBefore?: boolean; qc?: string; ignoreQcNotSet?: boolean; defaultRevisionsOnly?: boolean; format: "table" | "csv" | "json" }) => {
+      const tables = await oneTablesAt(opts.dataset);
+      const one = (xs: string[] | undefined) => (xs === undefined ? undefined : xs.length === 1 ? xs[0] : xs);
+      const result = listDatasets(tables.datasets, {
+        eid: eids,
+        filename: one(opts.filename),
+        collection: one(opts.collection),
+        revision: one(opts.revision),
+        revisionLastBefore: opts.revisionLastBefore,
+        qc: opts.qc,
+        ignoreQcNotSet: opts.ignoreQcNotSet,
+        defaultRevisionsOnly: opts.defaultRevisionsOnly,
+      });
+      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+      const columns = ["eid", "id", "rel_path", "file_size", "hash", "exists", "qc"];
+      process.stdout.write(formatRows({ columns, rows: result.datasets as unknown as Record<string, unknown>[] }, opts.format));
     });
 }

@@ -7,13 +7,15 @@
 // (in ROOT/.trove) makes a rebuild after a few changes cost a stat walk; with `hash`, md5 sums are
 // computed only for files that changed (ONE hashes every file every time).
 
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { CONFIG_NAME, type Config, loadConfig, parseConfig } from "../../config/load.ts";
 import { indexDataset, type IndexOptions, type IndexReport } from "../../catalog/indexer.ts";
+import { importedOneDir } from "../../catalog/manifest.ts";
 import { Dataset } from "../../dataset/dataset.ts";
 import { NotFoundError } from "../../errors.ts";
 import { OneBuildError, type OneBuildOptions, oneTablesFromCatalog } from "./build.ts";
+import { readOneCache } from "./read.ts";
 import type { OneTables } from "./tables.ts";
 import { writeOneCache } from "./write.ts";
 
@@ -59,4 +61,26 @@ async function alfConfig(root: string): Promise<Config> {
   }
   const source = `[dataset]\nname = ${JSON.stringify(basename(abs))}\n[[layout]]\ntype = "alf"\n`;
   return parseConfig(source, join(abs, CONFIG_NAME));
+}
+
+/**
+ * Reads a ONE cache (any version) and stores it, in the current format, inside a dataset's state,
+ * where every query sees it as the views `one_sessions` and `one_datasets`.
+ */
+export async function importOneCache(cacheDir: string, datasetRoot: string): Promise<OneTables & { format: string }> {
+  const tables = await readOneCache(cacheDir);
+  const target = importedOneDir(resolve(datasetRoot));
+  mkdirSync(target, { recursive: true });
+  await writeOneCache(target, tables);
+  return tables;
+}
+
+/**
+ * The ONE tables to search: the cache files in `dir` itself when it has them, else those imported
+ * into the dataset at `dir`.
+ */
+export async function oneTablesAt(dir: string): Promise<OneTables> {
+  if (existsSync(join(dir, "sessions.pqt"))) return readOneCache(dir);
+  if (existsSync(join(importedOneDir(dir), "sessions.pqt"))) return readOneCache(importedOneDir(dir));
+  throw new NotFoundError(`${resolve(dir)} has no ONE cache tables: run \`trove one build ${dir}\` or \`trove one import CACHE_DIR -d ${dir}\``);
 }
