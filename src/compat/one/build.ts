@@ -12,6 +12,7 @@
 
 import type { Dataset } from "../../dataset/dataset.ts";
 import { TroveError } from "../../errors.ts";
+import { comparePaths as compare } from "../../fsutil/paths.ts";
 import type { OneDataset, OneSession, OneTables } from "./tables.ts";
 import { TROVE_ONE_NAMESPACE, uuid5 } from "./uuid.ts";
 
@@ -100,8 +101,4 @@ function assignUuids(sessions: Map<string, OneSession>, datasets: OneDataset[]):
 export function oneTimestamp(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
