@@ -1,6 +1,6 @@
 // Writes the catalog tables of one generation as Parquet, through DuckDB.
 //
-//   await writeTables(dir, { rows, containers, entities, recordEntities });
+//   await writeTables(dir, { rows, metadata, containers, entities, recordEntities });
 //   // dir/files.parquet, dir/records.parquet, dir/containers.parquet
 //
 // Rows go to a JSON-lines file that DuckDB reads with a declared schema (faster than row-by-row
