@@ -49,6 +49,8 @@ describe("trove one build", () => {
     }
     expect(tables.sessions[0]).toEqual({ id: "cortexlab/KS001/2024-01-02/001", lab: "cortexlab", subject: "KS001", date: "2024-01-02", number: 1, task_protocol: "", projects: "" });
     expect(tables.datasets.find((d) => d.rel_path.includes("#2024-02-01#"))?.rel_path).toBe("alf/probe00/#2024-02-01#/spikes.clusters.npy");
+    expect(runTrove(["one", "build", root, "--hash", "--path-ids"]).stdout).toMatch(/sessions\.pqt and .*datasets\.pqt are up to date/);
+    expect(runTrove(["one", "build", root, "--path-ids"]).stdout).toMatch(/^wrote /); // other options: rebuilt
   });
 
   it("gives the same UUIDs on every build, and only re-hashes what changed", async () => {

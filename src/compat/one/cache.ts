@@ -7,7 +7,7 @@
 // (in ROOT/.trove) makes a rebuild after a few changes cost a stat walk; with `hash`, md5 sums are
 // computed only for files that changed (ONE hashes every file every time).
 
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { CONFIG_NAME, type Config, loadConfig, parseConfig } from "../../config/load.ts";
 import { indexDataset, type IndexOptions, type IndexReport } from "../../catalog/indexer.ts";
@@ -28,7 +28,8 @@ export interface BuildCacheOptions extends Omit<OneBuildOptions, "origin"> {
 }
 
 export interface BuildCacheResult {
-  tables: OneTables;
+  /** null when the tables on disk were already up to date (nothing written). */
+  tables: OneTables | null;
   files: { sessions: string; datasets: string };
   index: IndexReport;
 }
@@ -38,13 +39,29 @@ export async function buildOneCache(root: string, options: BuildCacheOptions): P
   const out = resolve(options.out ?? config.root);
   if (!existsSync(out) || !statSync(out).isDirectory()) throw new NotFoundError(`--out ${out}: no such folder`);
   const index = await indexDataset(config, { hash: options.hash ? "md5" : undefined, onProgress: options.onProgress });
+  // what the tables were made from: when it has not changed, neither have they
+  const source = { generation: index.generation, ids: options.ids, lab: options.lab ?? null, hash: Boolean(options.hash) };
+  const previous = readTroveSource(out);
+  if (index.upToDate && previous && JSON.stringify(previous) === JSON.stringify(source)) {
+    return { tables: null, files: { sessions: join(out, "sessions.pqt"), datasets: join(out, "datasets.pqt") }, index };
+  }
   const ds = await Dataset.fromConfig(config, root);
   try {
     const tables = await oneTablesFromCatalog(ds, { ids: options.ids, lab: options.lab, origin: config.root });
-    const files = await writeOneCache(out, tables);
+    const files = await writeOneCache(out, tables, { trove_source: source });
     return { tables, files, index };
   } finally {
     ds.close();
+  }
+}
+
+/** The `trove_source` trove left in cache_info.json, when the tables it names are still there. */
+function readTroveSource(dir: string): unknown {
+  try {
+    if (!existsSync(join(dir, "sessions.pqt")) || !existsSync(join(dir, "datasets.pqt"))) return undefined;
+    return JSON.parse(readFileSync(join(dir, "cache_info.json"), "utf8")).trove_source;
+  } catch {
+    return undefined;
   }
 }
 
@@ -59,7 +76,9 @@ async function alfConfig(root: string): Promise<Config> {
     }
     return config;
   }
-  const source = `[dataset]\nname = ${JSON.stringify(basename(abs))}\n[[layout]]\ntype = "alf"\n`;
+  // the tables this command writes into the root are its output, not data to index
+  const source = `[dataset]\nname = ${JSON.stringify(basename(abs))}\n[[layout]]\ntype = "alf"\n` +
+    `[index]\nignore = ["sessions.pqt", "datasets.pqt", "cache_info.json"]\n`;
   return parseConfig(source, join(abs, CONFIG_NAME));
 }
 

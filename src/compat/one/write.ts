@@ -39,7 +39,8 @@ const DATASET_COLUMNS: [string, string, PandasType][] = [
 
 type PandasType = [pandasType: string, numpyType: string, metadata?: Record<string, unknown>];
 
-export async function writeOneCache(dir: string, tables: OneTables): Promise<{ sessions: string; datasets: string }> {
+/** `extra` goes into cache_info.json beside ONE's keys (ONE ignores keys it does not know). */
+export async function writeOneCache(dir: string, tables: OneTables, extra: Record<string, unknown> = {}): Promise<{ sessions: string; datasets: string }> {
   const db = await openDuckDB({ threads: 1 });
   try {
     const metadata = JSON.stringify(tables.metadata);
@@ -55,6 +56,7 @@ export async function writeOneCache(dir: string, tables: OneTables): Promise<{ s
         sessions: { nrecs: tables.sessions.length, size: statSync(sessions).size },
         datasets: { nrecs: tables.datasets.length, size: statSync(datasets).size },
       },
+      ...extra,
     };
     writeFileAtomic(join(dir, "cache_info.json"), JSON.stringify(info, null, 2) + "\n");
     return { sessions, datasets };
