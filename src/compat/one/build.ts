@@ -91,9 +91,12 @@ function assignUuids(sessions: Map<string, OneSession>, datasets: OneDataset[]):
     eids.set(s.id, eid);
     s.id = eid;
   }
+  const ids = new Map<string, string>(); // the same few names recur in every session
   for (const d of datasets) {
     d.eid = eids.get(d.eid)!;
-    d.id = uuid5(TROVE_ONE_NAMESPACE, `dataset:${d.rel_path}`);
+    let id = ids.get(d.rel_path);
+    if (id === undefined) ids.set(d.rel_path, (id = uuid5(TROVE_ONE_NAMESPACE, `dataset:${d.rel_path}`)));
+    d.id = id;
   }
 }
 
