@@ -121,7 +121,8 @@ export class Scope {
   }
 
   protected label(): string {
-    return describeFilter(this.spec.filter) + (this.spec.where.length ? `${describeFilter(this.spec.filter) ? ", " : ""}where: ${this.spec.where.join(" AND ")}` : "");
+    const where = this.spec.where.length ? `where: ${this.spec.where.join(" AND ")}` : "";
+    return [describeFilter(this.spec.filter), where].filter(Boolean).join(", ");
   }
 
   toString(): string {
