@@ -173,9 +173,9 @@ describe("bad input while indexing", () => {
     expect(runTrove(["index", unknown])).toMatchObject({ code: 2, stderr: expect.stringMatching(/trove\.toml:7: record\.entities: no layout fills an entity "sbj"/) });
   });
 
-  it("leaves out version-control folders at any depth", async () => {
+  it("leaves out version-control folders and step staging folders at any depth", async () => {
     const root = dataset();
-    for (const f of ["sub/.git/config", "a/b/.git/HEAD", "nested/.trove/catalog/catalog.json"]) {
+    for (const f of ["sub/.git/config", "a/b/.git/HEAD", "nested/.trove/catalog/catalog.json", "s1/.trove-staging-0123/out.csv"]) {
       mkdirSync(join(root, f, ".."), { recursive: true });
       writeFileSync(join(root, f), "x");
     }

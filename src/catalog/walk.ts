@@ -45,6 +45,8 @@ export interface WalkResult {
 
 /** Folders that are never data, at any depth: trove's own state and git's internals. */
 const ALWAYS_IGNORED = new Set([".trove", ".git"]);
+/** Where a running step writes its outputs before they are moved into place: never data yet. */
+export const STAGING_PREFIX = ".trove-staging-";
 
 export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const problems: Problem[] = [];
@@ -56,7 +58,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
 
   let builder = new fdir({ fs: recordingFs(problems, relative) } as never)
     .withRelativePaths()
-    .exclude((name, dirPath) => ALWAYS_IGNORED.has(name) || isIgnored(relative(dirPath)))
+    .exclude((name, dirPath) => ALWAYS_IGNORED.has(name) || name.startsWith(STAGING_PREFIX) || isIgnored(relative(dirPath)))
     .filter((path) => {
       if (++listed % 8192 === 0) options.onProgress?.("list", listed);
       return !skip.has(path) && !isIgnored(path);

@@ -28,6 +28,7 @@ export interface TaskSpec {
   outputs: Record<string, string>;
   /** stdout and stderr are appended here, after a header line per attempt. */
   logFile: string;
+  /** Per attempt; then the group gets SIGTERM, and SIGKILL after the executor's grace period. */
   timeoutMs?: number;
   /** Extra attempts after a `failed` attempt; timeouts, aborts and missing outputs are not retried. */
   retries?: number;

@@ -1,0 +1,338 @@
+// Runs tasks as processes on this machine, a bounded number at a time.
+//
+//   const executor = new LocalExecutor({ concurrency: 4 });
+//   for await (const o of executor.run(tasks, { signal })) console.log(o.id, o.status);
+//
+// Each task runs in its own process group (its own session, in fact), so a timeout or an abort
+// reaches the grandchildren a script starts: SIGTERM to the group, SIGKILL after a grace period
+// if the leader is still there. When the leader exits, whatever it left running in the group is
+// killed at once, so no stray keeps writing into an output once it is in place.
+//
+// Outputs are staged: a task writes each output to <folder of the output>/.trove-staging-<hash of
+// task id>/<name of the output>, told by env TROVE_OUTPUT_<NAME> (and TROVE_OUTPUTS, a JSON map).
+// Only an exit 0 with every output present moves them into place, by rename within one folder;
+// anything else removes the staging folder and leaves the previous outputs as they were.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { appendFileSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { fsyncDir, fsyncFile, tempPathFor } from "../fsutil/atomic.ts";
+import { ExecutorError, type Executor, type RunOptions, type TaskCounts, type TaskOutcome, type TaskSpec, type TaskStatus } from "./executor.ts";
+import { STAGING_PREFIX } from "../catalog/walk.ts";
+
+export interface LocalExecutorOptions {
+  /** Tasks running at once; defaults to the number of cores. */
+  concurrency?: number;
+  /** How long a stopped task's leader may take to exit after SIGTERM before the group gets SIGKILL. */
+  killGraceMs?: number;
+}
+
+interface StagedOutput {
+  name: string;
+  envName: string;
+  final: string;
+  stagingDir: string;
+  staged: string;
+}
+
+interface AttemptResult {
+  status: TaskStatus;
+  exitCode: number | null;
+  signal: string | null;
+  message?: string;
+  /** Only a plain failure may go better next time; a timeout would cost the same time again. */
+  retryable: boolean;
+}
+
+export class LocalExecutor implements Executor {
+  readonly concurrency: number;
+  readonly killGraceMs: number;
+
+  constructor({ concurrency = availableParallelism(), killGraceMs = 2000 }: LocalExecutorOptions = {}) {
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new ExecutorError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
+    if (!(killGraceMs >= 0)) throw new ExecutorError(`killGraceMs must be 0 or more, not ${killGraceMs}`);
+    this.concurrency = concurrency;
+    this.killGraceMs = killGraceMs;
+  }
+
+  async *run(tasks: AsyncIterable<TaskSpec> | Iterable<TaskSpec>, { signal, onEvent }: RunOptions = {}): AsyncGenerator<TaskOutcome> {
+    const stop = new AbortController(); // the caller's abort, or the caller leaving the loop early
+    setMaxListeners(0, stop.signal); // one listener per running task
+    const forward = () => stop.abort();
+    if (signal?.aborted) stop.abort();
+    else signal?.addEventListener("abort", forward, { once: true });
+    const counts: TaskCounts = { queued: 0, running: 0, done: 0, failed: 0 };
+    const queue: TaskSpec[] = [];
+    const finished: TaskOutcome[] = [];
+    const pending = new Set<Promise<void>>();
+    const runningIds = new Set<string>();
+    const source: { done: boolean; error?: { cause: unknown } } = { done: false };
+    let wake = () => {};
+
+    // Tasks start from here, not from the loop below, so a slow consumer does not idle the pool.
+    const pump = () => {
+      while (!stop.signal.aborted && !source.error && pending.size < this.concurrency && queue.length > 0) start(queue.shift()!);
+      wake();
+    };
+    const start = (spec: TaskSpec) => {
+      counts.queued--;
+      counts.running++;
+      onEvent?.({ kind: "started", id: spec.id, counts: { ...counts } });
+      const duplicate = runningIds.has(spec.id); // would share a staging folder
+      if (!duplicate) runningIds.add(spec.id);
+      const outcome = duplicate ? Promise.resolve(rejected(spec, `another task with id ${spec.id} is running`)) : this.runTask(spec, stop.signal);
+      const settled = outcome.then((o) => {
+        if (!duplicate) runningIds.delete(spec.id);
+        pending.delete(settled);
+        counts.running--;
+        counts[o.status === "done" ? "done" : "failed"]++;
+        finished.push(o);
+        onEvent?.({ kind: "finished", outcome: o, counts: { ...counts } });
+        pump();
+      });
+      pending.add(settled);
+    };
+    stop.signal.addEventListener("abort", () => {
+      queue.length = counts.queued = 0; // never started, so they get no outcome
+      wake();
+    });
+    // The source is read ahead, so `queued` shows the whole backlog to a progress display.
+    const add = (task: TaskSpec) => {
+      queue.push(task);
+      counts.queued++;
+      pump();
+    };
+    readAhead(tasks, add, stop.signal).then(
+      () => (source.done = true),
+      (cause: unknown) => (source.error = { cause }),
+    ).finally(() => wake());
+
+    try {
+      for (;;) {
+        if (finished.length > 0) {
+          yield finished.shift()!;
+          continue;
+        }
+        const drained = stop.signal.aborted || source.error !== undefined || (source.done && queue.length === 0);
+        if (drained && pending.size === 0) break;
+        await new Promise<void>((r) => (wake = r));
+      }
+      if (source.error) throw source.error.cause; // after the tasks already running have finished
+    } finally {
+      stop.abort();
+      await Promise.all(pending);
+      signal?.removeEventListener("abort", forward);
+    }
+  }
+
+  /** Never throws: whatever goes wrong with one task is that task's outcome. */
+  private async runTask(spec: TaskSpec, stop: AbortSignal): Promise<TaskOutcome> {
+    const startedAt = new Date();
+    let plan: StagedOutput[];
+    try {
+      plan = planStaging(spec);
+    } catch (e) {
+      return rejected(spec, (e as Error).message, startedAt);
+    }
+    const maxAttempts = 1 + Math.max(0, spec.retries ?? 0);
+    let attempts = 0;
+    let result: AttemptResult;
+    try {
+      do {
+        attempts++;
+        const began = Date.now();
+        result = await this.attempt(spec, plan, attempts, maxAttempts, stop);
+        const seconds = ((Date.now() - began) / 1000).toFixed(1);
+        appendFileSync(spec.logFile, `=== trove: ${spec.id} ${result.message ?? "done"} after ${seconds} s\n`);
+      } while (result.retryable && attempts < maxAttempts && !stop.aborted);
+    } catch (e) {
+      result = { status: "failed", exitCode: null, signal: null, message: (e as Error).message, retryable: false };
+    }
+    try {
+      resetStaging(plan, false);
+    } catch {
+      // the next run of this task empties it anyway
+    }
+    const { status, exitCode, signal, message } = result;
+    const outputs = status === "done" ? Object.fromEntries(plan.map((o) => [o.name, o.final])) : {};
+    return { id: spec.id, status, exitCode, signal, attempts, startedAt, endedAt: new Date(), outputs, message };
+  }
+
+  private async attempt(spec: TaskSpec, plan: StagedOutput[], n: number, of: number, stop: AbortSignal): Promise<AttemptResult> {
+    resetStaging(plan, true);
+    mkdirSync(dirname(spec.logFile), { recursive: true });
+    appendFileSync(spec.logFile, `=== trove: ${spec.id} attempt ${n}/${of} at ${new Date().toISOString()} in ${spec.cwd}: ${shellQuote(spec.command)}\n`);
+    const result = await runProcess(spec, taskEnv(spec, plan, n), stop, this.killGraceMs);
+    if (result.status !== "done") return result;
+    const missing = plan.filter((o) => !lstatSync(o.staged, { throwIfNoEntry: false })).map((o) => o.name);
+    if (missing.length > 0) {
+      const message = `exited 0 without writing ${missing.length === 1 ? "output" : "outputs"} ${missing.join(", ")} (each goes to the path in $TROVE_OUTPUT_<NAME>)`;
+      return { ...result, status: "missing-outputs", message };
+    }
+    return commitOutputs(plan) ?? result;
+  }
+}
+
+async function readAhead(tasks: AsyncIterable<TaskSpec> | Iterable<TaskSpec>, add: (task: TaskSpec) => void, stop: AbortSignal): Promise<void> {
+  let n = 0;
+  for await (const task of tasks) {
+    if (stop.aborted) return;
+    add(task);
+    if (++n % 256 === 0) await new Promise(setImmediate); // a long array must not starve the pool
+  }
+}
+
+function rejected(spec: TaskSpec, message: string, startedAt = new Date()): TaskOutcome {
+  return { id: spec.id, status: "failed", exitCode: null, signal: null, attempts: 0, startedAt, endedAt: new Date(), outputs: {}, message };
+}
+
+/** Where each output is staged; also rejects specs that cannot be run as written. */
+function planStaging(spec: TaskSpec): StagedOutput[] {
+  if (spec.command.length === 0 || spec.command[0] === "") throw new ExecutorError(`task ${spec.id} has an empty command`);
+  const hash = createHash("sha256").update(spec.id).digest("hex").slice(0, 16);
+  const byEnv = new Map<string, string>();
+  const byPath = new Map<string, string>();
+  return Object.entries(spec.outputs).map(([name, path]) => {
+    if (!isAbsolute(path)) throw new ExecutorError(`task ${spec.id}: output ${name} is not an absolute path: ${path}`);
+    const final = resolve(path);
+    const envName = `TROVE_OUTPUT_${name.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;
+    const clash = byEnv.get(envName) ?? byPath.get(final);
+    if (clash !== undefined) throw new ExecutorError(`task ${spec.id}: outputs ${clash} and ${name} clash (same path or same ${envName})`);
+    byEnv.set(envName, name);
+    byPath.set(final, name);
+    const stagingDir = join(dirname(final), STAGING_PREFIX + hash);
+    return { name, envName, final, stagingDir, staged: join(stagingDir, basename(final)) };
+  });
+}
+
+/** Empties the staging folders: leftovers of an earlier attempt or a crashed run must not count as written. */
+function resetStaging(plan: StagedOutput[], recreate: boolean): void {
+  for (const dir of new Set(plan.map((o) => o.stagingDir))) {
+    rmSync(dir, { recursive: true, force: true });
+    if (recreate) mkdirSync(dir, { recursive: true });
+  }
+}
+
+function taskEnv(spec: TaskSpec, plan: StagedOutput[], attempt: number): NodeJS.ProcessEnv {
+  const outputs = Object.fromEntries(plan.map((o) => [o.name, o.staged]));
+  const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env, TROVE_TASK_ID: spec.id, TROVE_ATTEMPT: String(attempt), TROVE_OUTPUTS: JSON.stringify(outputs) };
+  for (const o of plan) env[o.envName] = o.staged;
+  return env;
+}
+
+/** Flushes the outputs, then renames them into place; returns a failure, or undefined when all moved. */
+function commitOutputs(plan: StagedOutput[]): AttemptResult | undefined {
+  for (const o of plan) {
+    try {
+      fsyncTree(o.staged); // or a crash soon after could leave a renamed but empty file
+      moveIntoPlace(o.staged, o.final);
+    } catch (e) {
+      const message = `cannot move output ${o.name} into place at ${o.final}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      return { status: "failed", exitCode: 0, signal: null, message, retryable: false };
+    }
+  }
+  for (const dir of new Set(plan.map((o) => dirname(o.final)))) fsyncDir(dir);
+  return undefined;
+}
+
+function fsyncTree(path: string): void {
+  const st = lstatSync(path);
+  if (st.isFile()) fsyncFile(path);
+  if (!st.isDirectory()) return;
+  for (const entry of readdirSync(path)) fsyncTree(join(path, entry));
+  fsyncDir(path);
+}
+
+function moveIntoPlace(staged: string, final: string): void {
+  const old = lstatSync(final, { throwIfNoEntry: false });
+  if (old === undefined || (!old.isDirectory() && !lstatSync(staged).isDirectory())) return renameSync(staged, final);
+  // rename cannot replace a non-empty folder (nor swap a file and a folder): set the old one aside
+  const aside = tempPathFor(final);
+  renameSync(final, aside);
+  try {
+    renameSync(staged, final);
+  } catch (e) {
+    renameSync(aside, final);
+    throw e;
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/** Runs the command in a new process group with stdout and stderr appended to the log. */
+function runProcess(spec: TaskSpec, env: NodeJS.ProcessEnv, stop: AbortSignal, graceMs: number): Promise<AttemptResult> {
+  const [command, ...args] = spec.command;
+  if (!statSync(spec.cwd, { throwIfNoEntry: false })?.isDirectory()) return Promise.resolve(notStarted(`cannot run ${command}: working folder ${spec.cwd} does not exist`));
+  const log = openSync(spec.logFile, "a");
+  let child: ChildProcess;
+  try {
+    // The child gets its own copy of the log's descriptor, so no pipe keeps the task alive for us.
+    child = spawn(command, args, { cwd: spec.cwd, env, stdio: ["ignore", log, log], detached: true });
+  } catch (e) {
+    return Promise.resolve(notStarted(`cannot run ${command}: ${(e as Error).message}`));
+  } finally {
+    closeSync(log);
+  }
+  return new Promise((resolvePromise) => {
+    let reason: "timeout" | "killed" | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const halt = (why: "timeout" | "killed") => {
+      if (reason !== undefined || child.pid === undefined) return;
+      reason = why;
+      signalGroup(child.pid, "SIGTERM");
+      graceTimer = setTimeout(() => signalGroup(child.pid!, "SIGKILL"), graceMs);
+    };
+    const onAbort = () => halt("killed");
+    const timer = spec.timeoutMs === undefined ? undefined : setTimeout(() => halt("timeout"), spec.timeoutMs);
+    const settle = (result: AttemptResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      stop.removeEventListener("abort", onAbort);
+      if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL"); // strays the leader left behind
+      resolvePromise(result);
+    };
+    child.on("error", (e: NodeJS.ErrnoException) => settle(notStarted(spawnFailure(command, spec.cwd, e))));
+    child.on("exit", (code, signal) => settle(exitResult(code, signal, reason, spec.timeoutMs)));
+    if (stop.aborted) onAbort();
+    else stop.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function exitResult(exitCode: number | null, signal: string | null, reason: "timeout" | "killed" | undefined, timeoutMs?: number): AttemptResult {
+  const base = { exitCode, signal, retryable: false };
+  if (reason === "timeout") return { ...base, status: "timeout", message: `timed out after ${(timeoutMs ?? 0) / 1000} s` };
+  if (reason === "killed") return { ...base, status: "killed", message: "stopped: the run was aborted" };
+  if (exitCode === 0) return { ...base, status: "done" };
+  const message = exitCode !== null ? `exited with code ${exitCode}` : `killed by ${signal}, not sent by trove`;
+  return { ...base, status: "failed", message, retryable: true };
+}
+
+function notStarted(message: string): AttemptResult {
+  return { status: "failed", exitCode: null, signal: null, message, retryable: false };
+}
+
+function spawnFailure(command: string, cwd: string, e: NodeJS.ErrnoException): string {
+  if (e.code === "ENOENT" && !command.includes("/")) return `cannot run ${command}: command not found on PATH`;
+  // the kernel says ENOENT both for a missing file and for a script whose #! interpreter is missing
+  if (e.code === "ENOENT") return `cannot run ${command}: ${existsSync(resolve(cwd, command)) ? "its #! interpreter does not exist" : "no such file"}`;
+  if (e.code === "EACCES") return `cannot run ${command}: permission denied (is it executable?)`;
+  return `cannot run ${command}: ${e.code ?? e.message}`;
+}
+
+/** Signals every process in the group; a group that is already gone is no error. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the whole group has exited
+  }
+}
+
+function shellQuote(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
+}
