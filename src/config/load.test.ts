@@ -58,4 +58,28 @@ describe("loadConfig", () => {
     await expect(loadConfig(join(empty, "sub"))).rejects.toThrow(NotFoundError);
     await expect(loadConfig(join(empty, "nope"))).rejects.toThrow(/no such file or folder/);
   });
+
+  describe("[steps]", () => {
+    const base = `[dataset]\nname = "x"\n[[layout]]\ntype = "template"\npatterns = ["EEG/{id}/{id}-{task}.bin"]\n[tasks.RS]\nmodalities = ["EEG"]\n`;
+    const alpha = `[steps.alpha]\ncommand = "python alpha.py {in.eeg} {out.alpha} --band {params.band}"\ninputs = { eeg = "EEG/{id}/{id}-{task}.bin" }\noutputs = { alpha = "derived/{id}/{id}-{task}-alpha.csv" }\nparams = { band = "8-12" }\ntasks = ["RS"]\n`;
+
+    it("reads steps with their defaults", async () => {
+      const dir = tempDir();
+      const config = await parseConfig(base + alpha, file(dir));
+      expect(config.steps.alpha).toMatchObject({ retries: 0, after: [], code: [], env: {}, tasks: ["RS"], params: { band: "8-12" } });
+    });
+
+    it("names the step and line for an unknown entity, parameter or task", async () => {
+      expect(await errorOf(base + alpha.replace("{id}-{task}-alpha", "{id}-{session}-alpha"))).toMatch(/^trove\.toml:8: steps\.alpha: .*unknown entity \{session\}/);
+      expect(await errorOf(base + alpha.replace("{params.band}", "{params.width}"))).toMatch(/^trove\.toml:8: steps\.alpha: .*params\.width/);
+      expect(await errorOf(base + alpha.replace('tasks = ["RS"]', 'tasks = ["MMN"]'))).toMatch(/steps\.alpha\.tasks: no task "MMN" in \[tasks\]/);
+    });
+
+    it("refuses a cycle and an output claimed by two steps, naming them", async () => {
+      const beta = `[steps.beta]\ncommand = "b {in.a} {out.b}"\ninputs = { a = "derived/{id}/{id}-{task}-alpha.csv" }\noutputs = { b = "EEG/{id}/{id}-{task}.bin" }\n`;
+      expect(await errorOf(base + alpha + beta)).toMatch(/steps: .*alpha -> beta -> alpha|beta -> alpha -> beta/);
+      const twin = alpha.replace("[steps.alpha]", "[steps.twin]");
+      expect(await errorOf(base + alpha + twin)).toMatch(/steps: .*(alpha|twin).*(twin|alpha)/);
+    });
+  });
 });

@@ -13,6 +13,8 @@ import type { z } from "zod";
 import { ConfigError, NotFoundError } from "../errors.ts";
 import { entityColumns, makeLayout } from "../layout/index.ts";
 import { LayoutError } from "../layout/layout.ts";
+import { planOrder, StepGraphError } from "../run/graph.ts";
+import { parseCommand, parsePathPattern, StepConfigError } from "../run/patterns.ts";
 import { lineOfKey } from "./locate.ts";
 import { configSchema, type ConfigFile } from "./schema.ts";
 
@@ -97,6 +99,31 @@ function checkLayouts(config: ConfigFile, source: string, file: string): void {
     if (!known.has(name)) {
       throw new ConfigError(`${where(["record", "entities"])}: no layout fills an entity "${name}"; entities are: ${[...known].join(", ")}`);
     }
+  }
+  checkSteps(config, [...known, "record"], where);
+}
+
+/** Step patterns name known entities, commands name declared inputs, outputs and params, and the steps form no cycle. */
+function checkSteps(config: ConfigFile, entities: readonly string[], where: (path: (string | number)[]) => string): void {
+  const rethrow = (path: (string | number)[], e: unknown): never => {
+    if (e instanceof StepConfigError || e instanceof StepGraphError) throw new ConfigError(`${where(path)}: ${e.message}`);
+    throw e;
+  };
+  for (const [step, s] of Object.entries(config.steps)) {
+    try {
+      for (const pattern of [...Object.values(s.inputs), ...Object.values(s.outputs)]) parsePathPattern(pattern, { step, entities });
+      parseCommand(s.command, { step, inputs: Object.keys(s.inputs), outputs: Object.keys(s.outputs), params: Object.keys(s.params), entities });
+    } catch (e) {
+      rethrow(["steps", step], e);
+    }
+    for (const task of s.tasks ?? []) {
+      if (!(task in config.tasks)) throw new ConfigError(`${where(["steps", step, "tasks"])}: no task "${task}" in [tasks]`);
+    }
+  }
+  try {
+    planOrder(Object.entries(config.steps).map(([name, s]) => ({ name, inputs: s.inputs, outputs: s.outputs, after: s.after })));
+  } catch (e) {
+    rethrow(["steps"], e);
   }
 }
 

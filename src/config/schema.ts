@@ -6,6 +6,7 @@
 //   [record]   id_pattern = "REC-\\d{6}-[A-Z]"
 //   [tasks.RS] modalities = ["EEG", "clinical"]
 //   [index]    hash = "sha256"  ignore = ["**/*.tmp"]
+//   [steps.alpha] command = "python alpha.py {in.eeg} {out.alpha}"  inputs = {...}  outputs = {...}
 
 import { z } from "zod";
 
@@ -44,6 +45,27 @@ const recordSchema = z
     message: "set exactly one of record.entities or record.id_pattern",
   });
 
+/** A step: a script run once per record (a task), with named inputs and outputs as path patterns. */
+export const stepSchema = z.strictObject({
+  /** argv template: {in.NAME}, {out.NAME}, {params.KEY} and record entities such as {id}. */
+  command: z.string().min(1),
+  inputs: z.record(name, z.string().min(1)).default({}),
+  outputs: z.record(name, z.string().min(1)).refine((o) => Object.keys(o).length > 0, "a step needs at least one output"),
+  /** Which records: tasks and modalities (Sinagot scopes) and/or SQL over the files table. */
+  tasks: z.array(name).optional(),
+  modalities: z.array(name).optional(),
+  where: z.string().min(1).optional(),
+  /** Files whose content is part of the step's fingerprint (its scripts). */
+  code: z.array(z.string().min(1)).default([]),
+  params: z.record(name, z.union([z.string(), z.number(), z.boolean()])).default({}),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string()).default({}),
+  /** Seconds. */
+  timeout: z.number().positive().optional(),
+  retries: z.number().int().min(0).default(0),
+  after: z.array(name).default([]),
+});
+export type StepConfig = z.infer<typeof stepSchema>;
+
 export const configSchema = z.strictObject({
   dataset: z.strictObject({
     name: z.string().min(1),
@@ -54,6 +76,7 @@ export const configSchema = z.strictObject({
   layout: z.array(layoutSchema).min(1),
   record: recordSchema.optional(),
   tasks: z.record(name, z.strictObject({ modalities: z.array(name).default([]) })).default({}),
+  steps: z.record(name, stepSchema).default({}),
   index: z
     .strictObject({
       hash: z.enum(HASH_ALGORITHMS).default("none"),
