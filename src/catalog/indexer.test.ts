@@ -123,7 +123,7 @@ describe("indexDataset", () => {
   });
 
   it("says the catalog is stale when trove.toml asks for other hashes", async () => {
-    const { root, config } = await demo();
+    const { config } = await demo();
     await indexDataset(config, { hash: "md5" });
     expect(catalogStatus(config)).toMatchObject({ state: "stale", hashChanged: { catalog: "md5", config: "sha256" } });
     await indexDataset(config);

@@ -8,12 +8,12 @@
 // writer settings so the same rows always give the same bytes. Each table is written to a
 // temporary name and renamed.
 
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerRow } from "../layout/layout.ts";
-import { fsyncFile, tempPathFor } from "../fsutil/atomic.ts";
 import { CONTAINER_COLUMNS, type Column, fileColumns, ident } from "./columns.ts";
-import { openDuckDB, sqlPath, sqlString } from "./duckdb.ts";
+import { openDuckDB, sqlPath } from "./duckdb.ts";
+import { copyToParquet, readJsonLines, writeJsonLines } from "./duckdb-io.ts";
 import type { FileRow, Metadata } from "./rows.ts";
 
 export interface TablesInput {
@@ -38,18 +38,19 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
     writeJsonLines(filesJson, input.rows, (row) => fileRowJson(row, metadataJson));
     const filesParquet = join(dir, "files.parquet");
     // rows arrive sorted by path (the walk sorts) and DuckDB keeps insertion order
-    await copyTo(db, `SELECT ${fileSelect(columns)} FROM ${readFileRows(filesJson, input.entities)}`, filesParquet);
+    await copyToParquet(db, `SELECT ${fileSelect(columns)} FROM ${readFileRows(filesJson, input.entities)}`, filesParquet, PARQUET_OPTIONS);
 
-    await copyTo(db, recordsQuery(filesParquet, input), join(dir, "records.parquet"));
+    await copyToParquet(db, recordsQuery(filesParquet, input), join(dir, "records.parquet"), PARQUET_OPTIONS);
 
     const containersJson = join(dir, "containers.ndjson.tmp");
     scratch.push(containersJson);
     writeJsonLines(containersJson, input.containers);
     const containerFields = CONTAINER_COLUMNS.map((c): [string, string] => [c.name, c.type]);
-    await copyTo(
+    await copyToParquet(
       db,
-      `SELECT ${CONTAINER_COLUMNS.map((c) => ident(c.name)).join(", ")} FROM ${readJson(containersJson, containerFields)} ORDER BY path`,
+      `SELECT ${CONTAINER_COLUMNS.map((c) => ident(c.name)).join(", ")} FROM ${readJsonLines(containersJson, containerFields)} ORDER BY path`,
       join(dir, "containers.parquet"),
+      PARQUET_OPTIONS,
     );
     const count = async (table: string) =>
       Number((await db.all(`SELECT count(*)::INT AS n FROM read_parquet(${sqlPath(join(dir, `${table}.parquet`))})`))[0].n);
@@ -58,37 +59,6 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
     for (const f of scratch) rmSync(f, { force: true });
     db.close();
   }
-}
-
-/** Newline-delimited JSON, one line per item, encoded into one reused buffer as it is made. */
-function writeJsonLines<T>(file: string, items: readonly T[], toJson: (item: T) => string = JSON.stringify): void {
-  const fd = openSync(file, "w");
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  let used = 0;
-  try {
-    for (const item of items) {
-      const line = `${wellFormed(toJson(item))}\n`;
-      if (used + line.length * 3 > buffer.length) {
-        writeSync(fd, buffer, 0, used);
-        used = 0;
-      }
-      if (line.length * 3 > buffer.length) writeSync(fd, line);
-      else used += buffer.write(line, used);
-    }
-    if (used > 0) writeSync(fd, buffer, 0, used);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * JSON.stringify writes a lone UTF-16 surrogate (which JSON.parse accepts from a sidecar such as
- * `{"Note": "\ud800"}`) as an escape that DuckDB's reader rejects; it becomes U+FFFD instead.
- * Paired surrogates are written as characters, so any such escape not itself escaped is lone.
- */
-function wellFormed(json: string): string {
-  if (!json.includes("\\u")) return json;
-  return json.replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi, "$1\\ufffd");
 }
 
 const str = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
@@ -116,13 +86,9 @@ function readFileRows(file: string, entities: readonly string[]): string {
     ["record", "VARCHAR"], ["layout", "VARCHAR"], ["valid", "BOOLEAN"], ["unparsed", "VARCHAR"],
     ["entities", struct], ["metadata", "JSON"], ["qc", "VARCHAR"],
   ];
-  return readJson(file, fields);
+  return readJsonLines(file, fields);
 }
 
-function readJson(file: string, fields: readonly [string, string][]): string {
-  const declared = fields.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(", ");
-  return `read_json(${sqlPath(file)}, format = 'newline_delimited', columns = {${declared}})`;
-}
 
 /** The files-table columns from the rows' fields. */
 function fileSelect(columns: readonly Column[]): string {
@@ -146,16 +112,4 @@ function recordsQuery(filesParquet: string, input: TablesInput): string {
     "max(mtime) AS last_modified",
   ];
   return `SELECT ${select.join(", ")} FROM read_parquet(${sqlPath(filesParquet)}) WHERE record IS NOT NULL GROUP BY record ORDER BY record`;
-}
-
-async function copyTo(db: Awaited<ReturnType<typeof openDuckDB>>, query: string, target: string): Promise<void> {
-  const temp = tempPathFor(target);
-  try {
-    await db.run(`COPY (${query}) TO ${sqlString(temp)} (${PARQUET_OPTIONS})`);
-    fsyncFile(temp); // on disk before catalog.json can point at it
-    renameSync(temp, target);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw e;
-  }
 }

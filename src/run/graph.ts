@@ -56,21 +56,21 @@ function elements(segment: Piece[]): Element[] {
 /** Whether some text of one segment matches both: a walk over pairs of positions, exact for this model. */
 function segmentsOverlap(a: Element[], b: Element[]): boolean {
   const seen = new Set<number>();
-  const todo: [number, number][] = [[0, 0]];
-  while (todo.length) {
-    const [i, j] = todo.pop()!;
+  const pending: [number, number][] = [[0, 0]];
+  while (pending.length) {
+    const [i, j] = pending.pop()!;
     const key = i * (b.length + 1) + j;
     if (seen.has(key)) continue;
     seen.add(key);
     if (i === a.length && j === b.length) return true;
     const x = a[i];
     const y = b[j];
-    if (x?.kind === "star") todo.push([i + 1, j]);
-    if (y?.kind === "star") todo.push([i, j + 1]);
+    if (x?.kind === "star") pending.push([i + 1, j]);
+    if (y?.kind === "star") pending.push([i, j + 1]);
     if (!x || !y) continue;
     if (x.kind === "char" && y.kind === "char" && x.char !== y.char) continue;
     // Both take one character: a star stays put to take more, the others move on.
-    todo.push([x.kind === "star" ? i : i + 1, y.kind === "star" ? j : j + 1]);
+    pending.push([x.kind === "star" ? i : i + 1, y.kind === "star" ? j : j + 1]);
   }
   return false;
 }
@@ -214,14 +214,14 @@ export function upstreamOf(plan: StepPlan, step: string): string[] {
 function reachable(plan: StepPlan, step: string, dir: (e: StepEdge) => [string, string]): string[] {
   if (!plan.order.includes(step)) throw new StepGraphError(`no step is named "${step}"; steps: ${plan.order.join(", ")}`);
   const found = new Set<string>();
-  const todo = [step];
-  while (todo.length) {
-    const at = todo.pop()!;
+  const pending = [step];
+  while (pending.length) {
+    const at = pending.pop()!;
     for (const e of plan.edges) {
       const [from, to] = dir(e);
       if (from === at && !found.has(to)) {
         found.add(to);
-        todo.push(to);
+        pending.push(to);
       }
     }
   }

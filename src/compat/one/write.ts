@@ -7,10 +7,11 @@
 // exists BOOLEAN, qc the ordered categories NOT_SET < PASS < WARNING < FAIL < CRITICAL. Each file
 // is written to a temporary name and renamed.
 
-import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { openDuckDB, sqlPath, sqlString } from "../../catalog/duckdb.ts";
-import { fsyncFile, tempPathFor, writeFileAtomic } from "../../fsutil/atomic.ts";
+import { openDuckDB, sqlString } from "../../catalog/duckdb.ts";
+import { copyToParquet, readJsonLines, writeJsonLines } from "../../catalog/duckdb-io.ts";
+import { tempPathFor, writeFileAtomic } from "../../fsutil/atomic.ts";
 import { QC_LEVELS } from "../../layout/alf-qc.ts";
 import type { OneTables } from "./tables.ts";
 
@@ -74,21 +75,14 @@ async function writeTable(
   oneMetadata: string,
 ): Promise<void> {
   const json = tempPathFor(`${target}.ndjson`);
-  const temp = tempPathFor(target);
   try {
-    writeFileSync(json, rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : ""));
-    const declared = columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(", ");
+    writeJsonLines(json, rows);
     const select = columns.map(([name]) => `"${name}"`).join(", ");
     const kv = `one_metadata: ${sqlString(oneMetadata)}, pandas: ${sqlString(pandasMetadata(columns, index))}`;
-    await db.run(
-      `COPY (SELECT ${select} FROM read_json(${sqlPath(json)}, format = 'newline_delimited', columns = {${declared}})) ` +
-        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION snappy, KV_METADATA {${kv}})`,
-    );
-    fsyncFile(temp);
-    renameSync(temp, target);
+    const from = readJsonLines(json, columns.map(([name, type]) => [name, type]));
+    await copyToParquet(db, `SELECT ${select} FROM ${from}`, target, `FORMAT parquet, COMPRESSION snappy, KV_METADATA {${kv}}`);
   } finally {
     rmSync(json, { force: true });
-    rmSync(temp, { force: true });
   }
 }
 
