@@ -12,6 +12,7 @@
 import { existsSync, readdirSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { walk } from "../../catalog/walk.ts";
+import { NotFoundError } from "../../errors.ts";
 import { comparePaths } from "../../fsutil/paths.ts";
 import { parseAlfPath } from "../../layout/alf.ts";
 import type { OneTables } from "./tables.ts";
@@ -53,6 +54,7 @@ export function removeMissingDatasets(root: string, tables: OneTables, options: 
 
 /** Deletes the cache's table files and cache_info.json; returns the names removed. */
 export function removeTableFiles(dir: string, tables: readonly string[] = ["sessions", "datasets"]): string[] {
+  if (!existsSync(dir)) throw new NotFoundError(`${dir}: no such folder`);
   const removed: string[] = [];
   for (const name of [...tables.map((t) => `${t}.pqt`), "cache_info.json"]) {
     if (existsSync(join(dir, name))) {
