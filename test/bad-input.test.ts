@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load.ts";
 import { indexDataset } from "../src/catalog/indexer.ts";
 import { catalogDir, readManifest } from "../src/catalog/manifest.ts";
+import { CATALOG_FORMAT } from "../src/catalog/columns.ts";
 import { Dataset } from "../src/dataset/dataset.ts";
 import { CatalogError } from "../src/errors.ts";
 import { runTrove, tempDir } from "./helpers.ts";
@@ -97,7 +98,7 @@ describe("bad input while indexing", () => {
     writeFileSync(join(catalogDir(root), "catalog.json"), JSON.stringify({ ...manifest, format: 0, trove: "0.0.1" }));
     const report = await indexDataset(await loadConfig(root));
     expect(report.rebuilt).toMatch(/format 0 by trove 0\.0\.1/);
-    expect(readManifest(root)!.format).toBe(1);
+    expect(readManifest(root)!.format).toBe(CATALOG_FORMAT);
   });
 
   it("reports files it may not read for hashing, and hashes them once they are readable", async () => {

@@ -13,7 +13,7 @@ export interface Column {
 }
 
 /** Bump when a table's columns or meaning change; older catalogs are then rebuilt, newer refused. */
-export const CATALOG_FORMAT = 1;
+export const CATALOG_FORMAT = 2;
 
 const LEADING: Column[] = [
   { name: "path", type: "VARCHAR" },
@@ -29,6 +29,10 @@ const LEADING: Column[] = [
 const TRAILING: Column[] = [
   { name: "metadata", type: "JSON" },
   { name: "qc", type: "VARCHAR" },
+  // provenance of step outputs (`trove run`): the task that made the file, in which run, from what
+  { name: "produced_by", type: "VARCHAR" },
+  { name: "run_id", type: "VARCHAR" },
+  { name: "derived_from", type: "VARCHAR[]" },
 ];
 
 export const RESERVED_COLUMNS = new Set([...LEADING, ...TRAILING].map((c) => c.name));

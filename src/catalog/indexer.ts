@@ -36,6 +36,7 @@ import { buildRows } from "./rows.ts";
 import { describeFsError } from "../fsutil/describe.ts";
 import { walk, type WalkStage } from "./walk.ts";
 import { writeTables } from "./write.ts";
+import { outputProvenance } from "../run/journal.ts";
 
 export type IndexPhase = WalkStage | "hash" | "parse" | "write";
 
@@ -116,7 +117,7 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   for (const [p, h] of hashed.hashes) hashes.set(p, h);
 
   progress("parse", 0, walked.files.length);
-  const built = await buildRows(root, walked.files, { layouts, recordOf: recordIdFunction(recordSpec), hashes });
+  const built = await buildRows(root, walked.files, { layouts, recordOf: recordIdFunction(recordSpec), hashes, provenance: outputProvenance(root) });
   progress("parse", walked.files.length, walked.files.length);
   const problems = [...walked.problems, ...hashed.problems, ...built.problems];
 

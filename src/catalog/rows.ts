@@ -21,6 +21,19 @@ export interface FileRow extends FileStat {
   /** Index into `RowsResult.metadata`: many files share one metadata object (a BIDS sidecar set). */
   metadataId: number | null;
   qc: string;
+  provenance: Provenance | null;
+}
+
+/** Where a step output came from, as the run journal says (run/journal.ts `outputProvenance`). */
+export interface Provenance {
+  task: string;
+  run: string;
+  record: string;
+  /** The task's entities besides the record, for outputs no layout reads. */
+  unit: Record<string, string>;
+  inputs: string[];
+  /** The output's identity when it was made; null for files inside an output folder. */
+  key: string | null;
 }
 
 export type Metadata = Record<string, unknown>;
@@ -38,10 +51,12 @@ export interface RowOptions {
   recordOf: RecordIdFunction;
   /** Content hash per path, where known. */
   hashes?: Map<string, string>;
+  /** Step outputs by path (files and folders); applied to files that are still as the step left them. */
+  provenance?: Map<string, Provenance>;
 }
 
 export async function buildRows(root: string, files: readonly FileStat[], options: RowOptions): Promise<RowsResult> {
-  const { layouts, recordOf, hashes } = options;
+  const { layouts, recordOf, hashes, provenance } = options;
   const read = pathReader(layouts);
   const rows: FileRow[] = files.map((file) => {
     const { parsed, layout } = read(file.path);
@@ -60,12 +75,35 @@ export async function buildRows(root: string, files: readonly FileStat[], option
       entities: parsed.entities,
       metadataId: null,
       qc: "NOT_SET",
+      provenance: provenance?.size ? provenanceOf(file, provenance) : null,
     };
   });
 
   const { containers, problems, metadata } = await annotateRows(root, rows, layouts);
-  for (const row of rows) row.record = recordOf(row.path, row.entities);
+  for (const row of rows) {
+    row.record = recordOf(row.path, row.entities);
+    const made = row.provenance;
+    if (made && !row.valid) {
+      // an output no layout reads is still known: its step says what it is
+      row.entities = { ...row.entities, ...Object.fromEntries(Object.entries(made.unit).filter(([k]) => k in row.entities || layouts.some((l) => l.entities.includes(k)))) };
+      row.layout = "step";
+      row.valid = true;
+      row.unparsed = null;
+    }
+    if (made && row.record === null) row.record = made.record;
+  }
   return { rows, containers, problems, metadata };
+}
+
+/** The provenance of a file: its own as an output, or its folder's when it lies inside an output folder. */
+function provenanceOf(file: FileStat, provenance: Map<string, Provenance>): Provenance | null {
+  const own = provenance.get(file.path);
+  if (own) return own.key === `${file.size}:${file.mtimeUs}:${file.ctimeUs}:${file.ino}` ? own : null;
+  for (let i = file.path.lastIndexOf("/"); i > 0; i = file.path.lastIndexOf("/", i - 1)) {
+    const folder = provenance.get(file.path.slice(0, i));
+    if (folder) return { ...folder, key: null };
+  }
+  return null;
 }
 
 /**

@@ -68,6 +68,7 @@ const str = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
  * handful are set, and the nulls made the file (and DuckDB's parsing) more than twice as large.
  */
 function fileRowJson(r: FileRow, metadataJson: readonly string[]): string {
+  const p = r.provenance;
   let entities = "";
   for (const k in r.entities) {
     const v = r.entities[k];
@@ -75,7 +76,8 @@ function fileRowJson(r: FileRow, metadataJson: readonly string[]): string {
   }
   return `{"path":${str(r.path)},"size":${r.size},"mtimeUs":${r.mtimeUs},"ino":${r.ino},"hash":${str(r.hash)},` +
     `"record":${str(r.record)},"layout":${str(r.layout)},"valid":${r.valid},"unparsed":${str(r.unparsed)},` +
-    `"entities":{${entities}},"metadata":${r.metadataId === null ? "null" : metadataJson[r.metadataId]},"qc":${str(r.qc)}}`;
+    `"entities":{${entities}},"metadata":${r.metadataId === null ? "null" : metadataJson[r.metadataId]},"qc":${str(r.qc)},` +
+    `"produced_by":${str(p?.task ?? null)},"run_id":${str(p?.run ?? null)},"derived_from":${p ? JSON.stringify(p.inputs) : "null"}}`;
 }
 
 /** DuckDB's reader for the files-table rows exactly as `FileRow` objects serialise. */
@@ -85,6 +87,7 @@ function readFileRows(file: string, entities: readonly string[]): string {
     ["path", "VARCHAR"], ["size", "BIGINT"], ["mtimeUs", "BIGINT"], ["ino", "BIGINT"], ["hash", "VARCHAR"],
     ["record", "VARCHAR"], ["layout", "VARCHAR"], ["valid", "BOOLEAN"], ["unparsed", "VARCHAR"],
     ["entities", struct], ["metadata", "JSON"], ["qc", "VARCHAR"],
+    ["produced_by", "VARCHAR"], ["run_id", "VARCHAR"], ["derived_from", "VARCHAR[]"],
   ];
   return readJsonLines(file, fields);
 }
@@ -93,7 +96,7 @@ function readFileRows(file: string, entities: readonly string[]): string {
 /** The files-table columns from the rows' fields. */
 function fileSelect(columns: readonly Column[]): string {
   const from: Record<string, string> = { mtime: "make_timestamp(mtimeUs)", inode: "ino" };
-  const fixed = new Set(["path", "size", "hash", "record", "layout", "valid", "unparsed", "metadata", "qc"]);
+  const fixed = new Set(["path", "size", "hash", "record", "layout", "valid", "unparsed", "metadata", "qc", "produced_by", "run_id", "derived_from"]);
   return columns
     .map((c) => `${from[c.name] ?? (fixed.has(c.name) ? ident(c.name) : `entities.${ident(c.name)}`)} AS ${ident(c.name)}`)
     .join(", ");

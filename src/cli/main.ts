@@ -11,6 +11,9 @@ import * as one from "./commands/one.ts";
 import * as parse from "./commands/parse.ts";
 import * as query from "./commands/query.ts";
 import * as status from "./commands/status.ts";
+import * as run from "./commands/run.ts";
+import * as log from "./commands/log.ts";
+import * as lineage from "./commands/lineage.ts";
 
 /** Exit codes: 0 done, 1 unexpected failure (a bug), 2 bad input (config, path, SQL, usage). */
 export async function main(argv: string[]): Promise<number> {
@@ -33,7 +36,7 @@ Start with:
   trove index DIR            build or update the catalog (.trove/catalog/*.parquet)
   trove query -d DIR "SQL"   query it`,
     );
-  for (const command of [demo, init, index, status, parse, query, ls, one]) command.register(program);
+  for (const command of [demo, init, index, status, run, log, lineage, parse, query, ls, one]) command.register(program);
   const exitOverride = (c: Command): void => {
     c.exitOverride();
     c.commands.forEach(exitOverride);

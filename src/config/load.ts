@@ -4,6 +4,8 @@
 //   const config = await loadConfig("/data/sonetaa/trove.toml");
 //   config.root // absolute folder the data lives in
 //
+// A folder with a Sinagot workspace.toml and no trove.toml is read through compat/sinagot.
+//
 // Every error names the file, the line where it can tell, the key, and what was expected.
 
 import { readFile, stat } from "node:fs/promises";
@@ -41,6 +43,10 @@ export async function findConfig(target: string): Promise<string> {
 }
 
 export async function loadConfig(target: string): Promise<Config> {
+  // an unchanged Sinagot workspace reads as the trove config it amounts to (imported lazily:
+  // that module builds on this one)
+  const sinagot = await import("../compat/sinagot/workspace.ts");
+  if (sinagot.isSinagotWorkspace(target)) return sinagot.loadSinagotWorkspace(target);
   const file = await findConfig(target);
   let source: string;
   try {

@@ -50,7 +50,8 @@ export const stepSchema = z.strictObject({
   /** argv template: {in.NAME}, {out.NAME}, {params.KEY} and record entities such as {id}. */
   command: z.string().min(1),
   inputs: z.record(name, z.string().min(1)).default({}),
-  outputs: z.record(name, z.string().min(1)).refine((o) => Object.keys(o).length > 0, "a step needs at least one output"),
+  /** May be empty: a check that only reads (it is up to date while its fingerprint holds). */
+  outputs: z.record(name, z.string().min(1)).default({}),
   /** Which records: tasks and modalities (Sinagot scopes) and/or SQL over the files table. */
   tasks: z.array(name).optional(),
   modalities: z.array(name).optional(),

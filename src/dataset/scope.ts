@@ -12,6 +12,8 @@ import type { Row } from "../catalog/duckdb.ts";
 import type { CatalogSession } from "./session.ts";
 import { describeFilter, type Filter, toSql } from "./filter.ts";
 import { type Named, withScopeNames } from "./sugar.ts";
+import { planRun, type RunReport, runSteps, type RunStepsOptions } from "../run/runner.ts";
+import { type StepStatusRow, stepStatuses, writeStatusSnapshot } from "../run/step-status.ts";
 
 export interface ScopeSpec {
   filter: Filter;
@@ -103,6 +105,42 @@ export class Scope {
       `SELECT * FROM records WHERE record IN (SELECT record FROM files WHERE ${cond.sql}) ORDER BY record`,
       cond.params,
     );
+  }
+
+  /**
+   * Runs the steps over this scope's records (see `trove run`): `ds.RS.EEG.run({ force: true })`
+   * runs the steps that apply to task RS and modality EEG, for RS only. The catalog is read as
+   * this dataset was opened; outputs are re-indexed afterwards.
+   */
+  async run(options: Omit<RunStepsOptions, "scope" | "only"> = {}): Promise<RunReport> {
+    return runSteps(this.session.config, this.session.db, { ...options, ...this.stepSelection(options) });
+  }
+
+  /**
+   * Record × step statuses in this scope, with Sinagot's names (Sinagot's `steps.status()`); also
+   * refreshes the `status` view's snapshot.
+   */
+  async stepStatus(options: { steps?: string[] } = {}): Promise<{ order: string[]; rows: StepStatusRow[] }> {
+    const { plan, journal } = await planRun(this.session.config, this.session.db, { ...options, ...this.stepSelection(options) });
+    const rows = stepStatuses(plan, journal).filter((r) => plan.byId.get(r.task)!.selected);
+    writeStatusSnapshot(this.session.config.root, rows);
+    return { order: plan.order.filter((s) => plan.tasks.some((t) => t.step === s && t.selected)), rows };
+  }
+
+  /** The steps and tasks this scope means: ds.RS.EEG is the steps for task RS and modality EEG, for RS. */
+  private stepSelection(options: { steps?: readonly string[]; ids?: readonly string[] }) {
+    const { task, modality, ...rest } = this.spec.filter;
+    const config = this.session.config;
+    const one = (v: unknown) => (typeof v === "string" ? v : undefined);
+    const steps = (options.steps ?? Object.keys(config.steps)).filter((name) => {
+      const s = config.steps[name];
+      if (one(modality) && s.modalities && !s.modalities.includes(one(modality)!)) return false;
+      return !(one(task) && s.tasks && !s.tasks.includes(one(task)!));
+    });
+    const scope = toSql({ task, modality, ...rest }, this.session.columns);
+    scope.sql = [scope.sql, ...this.spec.where.map((w) => `(${w}\n)`)].join(" AND ");
+    const ids = this.spec.record !== undefined ? [this.spec.record] : options.ids;
+    return { steps, ids, scope, only: one(task) ? { task: one(task)! } : undefined };
   }
 
   protected recordView(id: string): Named<RecordView> {

@@ -1,4 +1,5 @@
-// The open catalog a Dataset and its scopes share: an in-memory DuckDB with one view per table,
+// The open catalog a Dataset and its scopes share: an in-memory DuckDB with one view per table
+// (the catalog's, imported ONE tables, and the runs and status of `trove run`),
 // plus what the config says about scope names (tasks and their modalities).
 //
 //   const session = await openSession(config, manifest);
@@ -11,9 +12,11 @@ import { fileColumns, ident } from "../catalog/columns.ts";
 import { type DuckDB, openDuckDB, sqlPath } from "../catalog/duckdb.ts";
 import { type CatalogManifest, importedOneDir, tablePath } from "../catalog/manifest.ts";
 import { CatalogError } from "../errors.ts";
+import { runViews } from "../run/views.ts";
 
 export interface CatalogSession {
   db: DuckDB;
+  config: Config;
   name: string;
   /** Columns of the files table and their DuckDB types. */
   columns: Record<string, string>;
@@ -41,10 +44,11 @@ export async function openSession(config: Config, manifest: CatalogManifest): Pr
     const path = join(importedOneDir(config.root), file);
     if (existsSync(path)) await db.run(`CREATE VIEW ${ident(view)} AS SELECT * FROM read_parquet(${sqlPath(path)})`);
   }
+  for (const sql of runViews(config.root)) await db.run(sql);
   const tasks = Object.fromEntries(Object.entries(config.tasks).map(([t, v]) => [t, v.modalities]));
   const modalities = [...new Set(Object.values(tasks).flat())];
   let ids: Promise<ReadonlySet<string>> | undefined;
   const recordIds = () =>
     (ids ??= db.all("SELECT record FROM records").then((rows) => new Set(rows.map((r) => String(r.record)))));
-  return { db, recordIds, name: config.dataset.name, columns: Object.fromEntries(fileColumns(manifest.entities).map((c) => [c.name, c.type])), tasks, modalities };
+  return { db, config, recordIds, name: config.dataset.name, columns: Object.fromEntries(fileColumns(manifest.entities).map((c) => [c.name, c.type])), tasks, modalities };
 }

@@ -73,6 +73,8 @@ export type ExecutorEvent =
 export interface RunOptions {
   /** Aborting stops starting tasks, stops the running ones (status killed), and ends the run. */
   signal?: AbortSignal;
+  /** Aborting stops starting tasks but lets the running ones finish; tasks not started get no outcome. */
+  drain?: AbortSignal;
   onEvent?: (event: ExecutorEvent) => void;
 }
 

@@ -8,20 +8,19 @@
 // if the leader is still there. When the leader exits, whatever it left running in the group is
 // killed at once, so no stray keeps writing into an output once it is in place.
 //
-// Outputs are staged: a task writes each output to <folder of the output>/.trove-staging-<hash of
-// task id>/<name of the output>, told by env TROVE_OUTPUT_<NAME> (and TROVE_OUTPUTS, a JSON map).
+// Outputs are staged (staging.ts): a task writes each output to a folder beside it named after the
+// task, told by env TROVE_OUTPUT_<NAME> (and TROVE_OUTPUTS, a JSON map).
 // Only an exit 0 with every output present moves them into place, by rename within one folder;
 // anything else removes the staging folder and leaves the previous outputs as they were.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { appendFileSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fsyncDir, fsyncFile, tempPathFor } from "../fsutil/atomic.ts";
 import { ExecutorError, type Executor, type RunOptions, type TaskCounts, type TaskOutcome, type TaskSpec, type TaskStatus } from "./executor.ts";
-import { STAGING_PREFIX } from "../catalog/walk.ts";
+import { stagedPath, stagingDir } from "./staging.ts";
 
 export interface LocalExecutorOptions {
   /** Tasks running at once; defaults to the number of cores. */
@@ -58,7 +57,7 @@ export class LocalExecutor implements Executor {
     this.killGraceMs = killGraceMs;
   }
 
-  async *run(tasks: AsyncIterable<TaskSpec> | Iterable<TaskSpec>, { signal, onEvent }: RunOptions = {}): AsyncGenerator<TaskOutcome> {
+  async *run(tasks: AsyncIterable<TaskSpec> | Iterable<TaskSpec>, { signal, drain, onEvent }: RunOptions = {}): AsyncGenerator<TaskOutcome> {
     const stop = new AbortController(); // the caller's abort, or the caller leaving the loop early
     setMaxListeners(0, stop.signal); // one listener per running task
     const forward = () => stop.abort();
@@ -74,7 +73,7 @@ export class LocalExecutor implements Executor {
 
     // Tasks start from here, not from the loop below, so a slow consumer does not idle the pool.
     const pump = () => {
-      while (!stop.signal.aborted && !source.error && pending.size < this.concurrency && queue.length > 0) start(queue.shift()!);
+      while (!stop.signal.aborted && !drain?.aborted && !source.error && pending.size < this.concurrency && queue.length > 0) start(queue.shift()!);
       wake();
     };
     const start = (spec: TaskSpec) => {
@@ -95,12 +94,15 @@ export class LocalExecutor implements Executor {
       });
       pending.add(settled);
     };
-    stop.signal.addEventListener("abort", () => {
+    const dropQueue = () => {
       queue.length = counts.queued = 0; // never started, so they get no outcome
       wake();
-    });
+    };
+    stop.signal.addEventListener("abort", dropQueue);
+    drain?.addEventListener("abort", dropQueue, { once: true });
     // The source is read ahead, so `queued` shows the whole backlog to a progress display.
     const add = (task: TaskSpec) => {
+      if (drain?.aborted) return;
       queue.push(task);
       counts.queued++;
       pump();
@@ -116,7 +118,7 @@ export class LocalExecutor implements Executor {
           yield finished.shift()!;
           continue;
         }
-        const drained = stop.signal.aborted || source.error !== undefined || (source.done && queue.length === 0);
+        const drained = stop.signal.aborted || drain?.aborted || source.error !== undefined || (source.done && queue.length === 0);
         if (drained && pending.size === 0) break;
         await new Promise<void>((r) => (wake = r));
       }
@@ -125,6 +127,7 @@ export class LocalExecutor implements Executor {
       stop.abort();
       await Promise.all(pending);
       signal?.removeEventListener("abort", forward);
+      drain?.removeEventListener("abort", dropQueue);
     }
   }
 
@@ -192,7 +195,6 @@ function rejected(spec: TaskSpec, message: string, startedAt = new Date()): Task
 /** Where each output is staged; also rejects specs that cannot be run as written. */
 function planStaging(spec: TaskSpec): StagedOutput[] {
   if (spec.command.length === 0 || spec.command[0] === "") throw new ExecutorError(`task ${spec.id} has an empty command`);
-  const hash = createHash("sha256").update(spec.id).digest("hex").slice(0, 16);
   const byEnv = new Map<string, string>();
   const byPath = new Map<string, string>();
   return Object.entries(spec.outputs).map(([name, path]) => {
@@ -203,8 +205,7 @@ function planStaging(spec: TaskSpec): StagedOutput[] {
     if (clash !== undefined) throw new ExecutorError(`task ${spec.id}: outputs ${clash} and ${name} clash (same path or same ${envName})`);
     byEnv.set(envName, name);
     byPath.set(final, name);
-    const stagingDir = join(dirname(final), STAGING_PREFIX + hash);
-    return { name, envName, final, stagingDir, staged: join(stagingDir, basename(final)) };
+    return { name, envName, final, stagingDir: stagingDir(spec.id, final), staged: stagedPath(spec.id, final) };
   });
 }
 

@@ -5,6 +5,9 @@ import { loadConfig } from "../../config/load.ts";
 import { catalogStatus } from "../../catalog/status.ts";
 import { progressBar } from "../progress.ts";
 import { describeProblems, examples } from "../report.ts";
+import { describeStepStatus } from "../run-report.ts";
+import type { Config } from "../../config/load.ts";
+import { Dataset } from "../../dataset/dataset.ts";
 
 export function register(program: Command): void {
   program
@@ -12,9 +15,18 @@ export function register(program: Command): void {
     .description("tell whether the catalog matches the files on disk (one stat walk; writes nothing)")
     .argument("[dir]", "dataset folder (holding trove.toml)", ".")
     .option("--json", "print the status as one JSON object")
-    .addHelpText("after", "\nExit status: 0 when the catalog is fresh, 1 when it is stale or missing.")
-    .action(async (dir: string, opts: { json?: boolean }) => {
+    .option("--steps", "instead: the status of every record x step (Sinagot's init, data-ready, done, error, data-not-available)")
+    .option("--all", "with --steps: every row, not only the first 100")
+    .addHelpText(
+      "after",
+      `
+Exit status: 0 when the catalog is fresh, 1 when it is stale or missing.
+With --steps: 0 when no task is in error, 1 otherwise. It also refreshes the \`status\` view
+(trove query "SELECT * FROM status WHERE status = 'error'").`,
+    )
+    .action(async (dir: string, opts: { json?: boolean; steps?: boolean; all?: boolean }) => {
       const config = await loadConfig(dir);
+      if (opts.steps) return stepsStatus(config, dir, opts);
       const bar = progressBar();
       const s = catalogStatus(config, (stage, done, total) => bar.update(done, total, stage));
       bar.stop();
@@ -39,4 +51,16 @@ export function register(program: Command): void {
       }
       if (s.state !== "fresh") process.exitCode = 1;
     });
+}
+
+async function stepsStatus(config: Config, dir: string, opts: { json?: boolean; all?: boolean }): Promise<void> {
+  const ds = await Dataset.fromConfig(config, dir);
+  try {
+    const { order, rows } = await ds.stepStatus();
+    if (opts.json) process.stdout.write(JSON.stringify(rows) + "\n");
+    else process.stdout.write(describeStepStatus(order, rows, opts.all ? Infinity : 100));
+    if (rows.some((r) => r.status === "error")) process.exitCode = 1;
+  } finally {
+    ds.close();
+  }
 }

@@ -1,0 +1,110 @@
+// `trove run [STEP...]`: run the steps of trove.toml over the records whose tasks are out of date.
+
+import type { Command } from "commander";
+import { loadConfig } from "../../config/load.ts";
+import { indexDataset } from "../../catalog/indexer.ts";
+import { Dataset } from "../../dataset/dataset.ts";
+import type { RunEvent, RunReport } from "../../run/runner.ts";
+import { positiveInt } from "../options.ts";
+import { progressBar } from "../progress.ts";
+import { describeRun, describePlan } from "../run-report.ts";
+import { interruptible } from "../interrupt.ts";
+
+interface RunOpts {
+  dataset: string;
+  where?: string;
+  id?: string[];
+  force?: boolean;
+  dryRun?: boolean;
+  jobs?: number;
+  keepGoing?: boolean;
+  index: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("run")
+    .description("run the steps of trove.toml for every record whose outputs are out of date")
+    .argument("[steps...]", "steps to run (default: all, in dependency order)")
+    .option("-d, --dataset <dir>", "dataset folder (holding trove.toml)", ".")
+    .option("-w, --where <sql>", "only records with a file matching this SQL condition over the files table")
+    .option("--id <id...>", "only these records")
+    .option("-f, --force", "run even the tasks that are up to date")
+    .option("-n, --dry-run", "list what would run and why; run nothing")
+    .option("-j, --jobs <n>", "tasks at once (default: number of cores)", positiveInt)
+    .option("-k, --keep-going", "after a failure, go on with the tasks that do not depend on it")
+    .option("--no-index", "do not update the catalog before planning (new raw files stay unseen)")
+    .option("--json", "print the report as JSON")
+    .addHelpText(
+      "after",
+      `
+A task is one step for one record (or record x task when the step's paths use {task}). It is up to
+date when its last successful run had the same fingerprint (command, code files, params, env and
+the content of its inputs) and its outputs are unchanged; otherwise it runs, and so does everything
+downstream of it. A task whose inputs are missing is "data not available", not an error.
+
+Each task runs in the dataset folder, in its own process group, with:
+  TROVE_TASK        a JSON file: record, entities, inputs, outputs (where to write), params
+  TROVE_INPUT_<N>   each input's path       TROVE_OUTPUT_<N>  where to write each output
+  TROVE_RECORD, TROVE_STEP, TROVE_ROOT
+Outputs are written to a staging folder and moved into place only when the command exits 0 and
+every output exists; a failed or stopped task leaves the previous outputs as they were.
+Logs: .trove/runs/logs/ (\`trove log STEP ID\`); history: the runs table (\`trove query\`).
+Ctrl-C stops the running tasks (their whole process group) and ends the run.
+
+Exit status: 0 when every task that ran succeeded, 1 when one failed, 2 for bad usage.
+
+Examples:
+  trove run                         everything out of date
+  trove run alpha --id REC-200319-A one step, one record
+  trove run -n                      what would run, and why
+  trove run -j 8 --keep-going       eight at a time, past failures`,
+    )
+    .action(async (steps: string[], opts: RunOpts) => {
+      const config = await loadConfig(opts.dataset);
+      const bar = progressBar();
+      if (opts.index) {
+        await indexDataset(config, { onProgress: (phase, done, total) => bar.update(done, total, phase) });
+        bar.stop();
+      }
+      const ds = await Dataset.fromConfig(config, opts.dataset);
+      let report: RunReport;
+      try {
+        report = await interruptible((signal) =>
+          ds.run({
+            steps: steps.length ? steps : undefined,
+            where: opts.where,
+            ids: opts.id,
+            force: opts.force,
+            dryRun: opts.dryRun,
+            jobs: opts.jobs,
+            keepGoing: opts.keepGoing,
+            signal,
+            onEvent: progress(bar),
+          }),
+        );
+      } finally {
+        bar.stop();
+        ds.close();
+      }
+      if (opts.json) process.stdout.write(JSON.stringify(jsonReport(report), null, 1) + "\n");
+      else process.stdout.write(opts.dryRun ? describePlan(report) : describeRun(report));
+      if (report.counts.failed > 0 || (report.counts.skipped > 0 && !opts.dryRun)) process.exitCode = 1;
+    });
+}
+
+function progress(bar: ReturnType<typeof progressBar>) {
+  let total = 0;
+  let finished = 0;
+  return (e: RunEvent) => {
+    if (e.kind === "planned") total = e.toRun;
+    else if (e.kind === "finished" || e.kind === "skipped") bar.update(++finished, total, "run");
+    else if (e.kind === "reindexing") bar.stop();
+  };
+}
+
+function jsonReport(report: RunReport) {
+  const planned = report.plan.tasks.filter((t) => t.selected).map((t) => ({ id: t.id, step: t.step, record: t.record, unit: t.unit, decision: t.decision, reasons: t.reasons }));
+  return { run: report.run, counts: report.counts, seconds: report.seconds, results: report.results, warnings: report.warnings, tasks: planned };
+}
