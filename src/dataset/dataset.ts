@@ -21,9 +21,13 @@ export class Dataset extends Scope {
   private constructor(
     session: CatalogSession,
     readonly config: Config,
-    readonly manifest: CatalogManifest,
   ) {
     super(session);
+  }
+
+  /** The catalog generation this dataset reads; a run through it moves it to the new one. */
+  get manifest(): CatalogManifest {
+    return this.session.manifest;
   }
 
   /** Opens the dataset whose trove.toml is in `dir` (or is `dir`); it must have been indexed. */
@@ -39,7 +43,7 @@ export class Dataset extends Scope {
       throw new CatalogError(`the catalog of ${config.root} was written by trove ${manifest.trove} in an older format; run \`trove index ${dir}\` to rebuild it`);
     }
     const session = await openSession(config, manifest);
-    return withScopeNames(new Dataset(session, config, manifest));
+    return withScopeNames(new Dataset(session, config));
   }
 
   get root(): string {

@@ -113,7 +113,9 @@ export class Scope {
    * this dataset was opened; outputs are re-indexed afterwards.
    */
   async run(options: Omit<RunStepsOptions, "scope" | "only"> = {}): Promise<RunReport> {
-    return runSteps(this.session.config, this.session.db, { ...options, ...this.stepSelection(options) });
+    const report = await runSteps(this.session.config, this.session.db, { ...options, ...this.stepSelection(options) });
+    await this.session.refresh();
+    return report;
   }
 
   /**

@@ -54,6 +54,8 @@ export function writeDemoDataset(root: string, options: DemoOptions = {}): DemoS
     }
   });
   put("participants.csv", participants.join("\n") + "\n");
+  put("scripts/rt-summary.mjs", RT_SUMMARY);
+  put("scripts/report.mjs", REPORT);
   writeFileSync(join(root, "trove.toml"), DEMO_CONFIG);
   return { records, files };
 }
@@ -92,6 +94,7 @@ patterns = [
   { pattern = "behavior/{id}/{id}-{task}-responses.csv", set = { modality = "behavior" } },
   "participants.csv",
   "README.md",
+  "scripts/*.mjs",
 ]
 [layout.entities]
 id = "REC-\\\\d{6}-[A-Z]"
@@ -112,4 +115,41 @@ modalities = ["EEG", "clinical", "behavior"]
 [index]
 hash = "sha256"
 ignore = ["**/.DS_Store"]
+
+# Steps: a script run once per record (here per record x task, since the paths name {task}),
+# again only when its inputs, code, params or command changed. \`trove run -n\` says what would run.
+[steps.rt]
+command = "node scripts/rt-summary.mjs {in.responses} {out.summary}"
+inputs = { responses = "behavior/{id}/{id}-{task}-responses.csv" }
+outputs = { summary = "derived/{id}/{id}-{task}-rt.json" }
+modalities = ["behavior"]        # so: the tasks that have behaviour (HDC)
+code = ["scripts/rt-summary.mjs"]
+
+# Reads its params from the task file ($TROVE_TASK), as a script in any language can.
+[steps.report]
+command = "node scripts/report.mjs"
+inputs = { rt = "derived/{id}/{id}-HDC-rt.json", clinical = "clinical/{id}/{id}-HDC-clinical.json" }
+outputs = { report = "derived/{id}/{id}-report.txt" }
+params = { min_accuracy = 0.8 }
+code = ["scripts/report.mjs"]
+`;
+
+const RT_SUMMARY = `// Mean reaction time and accuracy of one behaviour file: node rt-summary.mjs IN.csv OUT.json
+import { readFileSync, writeFileSync } from "node:fs";
+
+const [input, output] = process.argv.slice(2);
+const trials = readFileSync(input, "utf8").trim().split("\\n").slice(1).map((line) => line.split(",").map(Number));
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const summary = { trials: trials.length, mean_rt_ms: Math.round(mean(trials.map((t) => t[1]))), accuracy: mean(trials.map((t) => t[2])) };
+writeFileSync(output, JSON.stringify(summary) + "\\n");
+`;
+
+const REPORT = `// A one-line report per record, from the task file trove writes (path in $TROVE_TASK).
+import { readFileSync, writeFileSync } from "node:fs";
+
+const task = JSON.parse(readFileSync(process.env.TROVE_TASK, "utf8"));
+const rt = JSON.parse(readFileSync(task.inputs.rt, "utf8"));
+const clinical = JSON.parse(readFileSync(task.inputs.clinical, "utf8"));
+const flag = rt.accuracy < task.params.min_accuracy ? "  CHECK: low accuracy" : "";
+writeFileSync(task.outputs.report, \`\${task.record} (\${clinical.group}): HDC mean RT \${rt.mean_rt_ms} ms, accuracy \${rt.accuracy.toFixed(2)}\${flag}\\n\`);
 `;

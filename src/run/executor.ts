@@ -26,6 +26,11 @@ export interface TaskSpec {
    * (env TROVE_OUTPUT_<NAME>, and TROVE_OUTPUTS as a JSON map); the executor moves them into place.
    */
   outputs: Record<string, string>;
+  /**
+   * Names the staging folder (default: id). A runner makes it unique per run, so a process left
+   * running by a killed run cannot write into a later run's staging folder.
+   */
+  stagingKey?: string;
   /** stdout and stderr are appended here, after a header line per attempt. */
   logFile: string;
   /** Per attempt; then the group gets SIGTERM, and SIGKILL after the executor's grace period. */

@@ -205,7 +205,8 @@ function planStaging(spec: TaskSpec): StagedOutput[] {
     if (clash !== undefined) throw new ExecutorError(`task ${spec.id}: outputs ${clash} and ${name} clash (same path or same ${envName})`);
     byEnv.set(envName, name);
     byPath.set(final, name);
-    return { name, envName, final, stagingDir: stagingDir(spec.id, final), staged: stagedPath(spec.id, final) };
+    const key = spec.stagingKey ?? spec.id;
+    return { name, envName, final, stagingDir: stagingDir(key, final), staged: stagedPath(key, final) };
   });
 }
 

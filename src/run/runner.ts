@@ -8,7 +8,8 @@
 // a JSON task file (env TROVE_TASK) and env vars, so a script in any language needs no library.
 
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { STAGING_PREFIX } from "../catalog/walk.ts";
 import { hostname } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Config } from "../config/load.ts";
@@ -109,6 +110,7 @@ export async function runSteps(config: Config, db: DuckDB, options: RunStepsOpti
       return finish(report, started);
     }
 
+    sweepStaging(root, toRun);
     const writer = openJournal(root);
     try {
       await execute(config, toRun, files, writer, report, options);
@@ -132,6 +134,24 @@ export async function runSteps(config: Config, db: DuckDB, options: RunStepsOpti
     return finish(report, started);
   } finally {
     lock?.release();
+  }
+}
+
+/**
+ * Removes staging folders left by killed runs beside the outputs about to be written (the lock
+ * says no other run is writing them). A process orphaned by such a run may still be writing into
+ * its folder; it is gone from the tree, and this run's folders have other names.
+ */
+function sweepStaging(root: string, tasks: readonly PlannedTask[]): void {
+  const folders = new Set(tasks.flatMap((t) => Object.values(t.outputs).map((p) => dirname(resolve(root, p!)))));
+  for (const folder of folders) {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      continue; // not made yet
+    }
+    for (const name of names) if (name.startsWith(STAGING_PREFIX)) rmSync(join(folder, name), { recursive: true, force: true });
   }
 }
 
@@ -268,14 +288,15 @@ function taskSpec(config: Config, runId: string, t: PlannedTask, template: Comma
   const abs = (p: string | null) => resolve(root, p!);
   const inputs = Object.fromEntries(Object.entries(t.inputs).map(([k, p]) => [k, abs(p)]));
   const outputs = Object.fromEntries(Object.entries(t.outputs).map(([k, p]) => [k, abs(p)]));
-  const staged = Object.fromEntries(Object.entries(outputs).map(([k, p]) => [k, stagedPath(t.id, p)]));
+  const stagingKey = `${runId}/${t.id}`;
+  const staged = Object.fromEntries(Object.entries(outputs).map(([k, p]) => [k, stagedPath(stagingKey, p)]));
   const command = fillCommand(template, { in: inputs, out: staged, params: step.params, entities: t.entities });
   mkdirSync(dirname(taskFile), { recursive: true });
   const task = { trove_task: 1, id: t.id, step: t.step, record: t.record, entities: t.entities, unit: t.unit, root, inputs, outputs: staged, final_outputs: outputs, params: step.params, log: logFile };
   writeFileSync(taskFile, JSON.stringify(task, null, 1));
   const env: Record<string, string> = { ...step.env, TROVE_TASK: taskFile, TROVE_ROOT: root, TROVE_STEP: t.step, TROVE_RECORD: t.record };
   for (const [k, p] of Object.entries(inputs)) env[`TROVE_INPUT_${k.toUpperCase()}`] = p;
-  return { id: t.id, command, cwd: root, env, outputs, logFile, timeoutMs: step.timeout === undefined ? undefined : step.timeout * 1000, retries: step.retries };
+  return { id: t.id, command, cwd: root, env, outputs, stagingKey, logFile, timeoutMs: step.timeout === undefined ? undefined : step.timeout * 1000, retries: step.retries };
 }
 
 async function journalRow(root: string, run: string, host: string, entry: { task: PlannedTask; inputs: PathRecord[]; fingerprint: string; parts: NonNullable<PlannedTask["parts"]>; log: string }, outcome: TaskOutcome, files: FileHashes): Promise<RunRow> {

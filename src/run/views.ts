@@ -29,11 +29,11 @@ const STATUS: [string, string][] = [
 function view(name: string, file: string, columns: [string, string][]): string {
   if (!existsSync(file)) {
     const nulls = columns.map(([c, t]) => `NULL::${t} AS ${ident(c)}`).join(", ");
-    return `CREATE VIEW ${ident(name)} AS SELECT ${nulls} WHERE false`;
+    return `CREATE OR REPLACE VIEW ${ident(name)} AS SELECT ${nulls} WHERE false`;
   }
   const spec = columns.map(([c, t]) => `${sqlString(c)}: ${sqlString(t)}`).join(", ");
   // ignore_errors: a line torn by a crash is skipped, as the journal reader does
-  return `CREATE VIEW ${ident(name)} AS SELECT * FROM read_json(${sqlPath(file)}, format = 'newline_delimited', columns = {${spec}}, ignore_errors = true)`;
+  return `CREATE OR REPLACE VIEW ${ident(name)} AS SELECT * FROM read_json(${sqlPath(file)}, format = 'newline_delimited', columns = {${spec}}, ignore_errors = true)`;
 }
 
 export function runViews(root: string): string[] {

@@ -53,7 +53,8 @@ every output exists; a failed or stopped task leaves the previous outputs as the
 Logs: .trove/runs/logs/ (\`trove log STEP ID\`); history: the runs table (\`trove query\`).
 Ctrl-C stops the running tasks (their whole process group) and ends the run.
 
-Exit status: 0 when every task that ran succeeded, 1 when one failed, 2 for bad usage.
+Exit status: 0 when every task that ran succeeded, 1 when one failed or was not run, 2 when the
+run cannot start (bad usage, bad trove.toml, another run holds the dataset), 130 on Ctrl-C.
 
 Examples:
   trove run                         everything out of date
@@ -90,7 +91,8 @@ Examples:
       }
       if (opts.json) process.stdout.write(JSON.stringify(jsonReport(report), null, 1) + "\n");
       else process.stdout.write(opts.dryRun ? describePlan(report) : describeRun(report));
-      if (report.counts.failed > 0 || (report.counts.skipped > 0 && !opts.dryRun)) process.exitCode = 1;
+      const bad = report.counts.failed > 0 || (report.counts.skipped > 0 && !opts.dryRun);
+      if (bad && process.exitCode !== 130) process.exitCode = 1;
     });
 }
 
