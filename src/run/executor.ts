@@ -31,6 +31,8 @@ export interface TaskSpec {
    * running by a killed run cannot write into a later run's staging folder.
    */
   stagingKey?: string;
+  /** Written (replaced) just before each attempt starts: path -> text (e.g. the task's JSON file). */
+  files?: Record<string, string>;
   /** stdout and stderr are appended here, after a header line per attempt. */
   logFile: string;
   /** Per attempt; then the group gets SIGTERM, and SIGKILL after the executor's grace period. */

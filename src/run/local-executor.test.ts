@@ -55,13 +55,14 @@ const hasPython = spawnSync("python3", ["-c", ""]).status === 0;
 
 const grandchildScript = (pidFile: string) => `sleep 30 & echo $! > ${pidFile}; wait`;
 
-describe("LocalExecutor", { timeout: 5000 }, () => {
+// Every behaviour holds for both ways of starting processes: the perl launcher and Node's spawn.
+describe.each(["perl", "node"] as const)("LocalExecutor (spawner %s)", { timeout: 5000 }, (spawner) => {
   it("never runs more tasks at once than its concurrency, and uses all of it", async () => {
     const dir = tempDir();
     const times = join(dir, "times");
     const tasks = Array.from({ length: 6 }, (_, i) => shTask(dir, `t${i}`, `echo "$(date +%s%N) 1" >> ${times}; sleep 0.2; echo "$(date +%s%N) -1" >> ${times}`));
     const events: ExecutorEvent[] = [];
-    const outcomes = await collect(new LocalExecutor({ concurrency: 2 }), tasks, { onEvent: (e) => events.push(e) });
+    const outcomes = await collect(new LocalExecutor({ concurrency: 2, spawner }), tasks, { onEvent: (e) => events.push(e) });
 
     expect(outcomes.map((o) => o.status)).toEqual(Array(6).fill("done"));
     expect(new Set(outcomes.map((o) => o.id)).size).toBe(6);
@@ -80,7 +81,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     const final = join(dir, "out", "deep", "result.txt");
     const wrote = join(dir, "wrote");
     const script = `echo "$TROVE_OUTPUTS" > $TROVE_OUTPUT_RESULT.map; printf new > "$TROVE_OUTPUT_RESULT"; touch ${wrote}; sleep 0.3`;
-    const run = collect(new LocalExecutor(), [shTask(dir, "a", script, { outputs: { result: final } })]);
+    const run = collect(new LocalExecutor({ spawner }), [shTask(dir, "a", script, { outputs: { result: final } })]);
     await waitFor(() => existsSync(wrote));
     expect(existsSync(final)).toBe(false);
     const [staging] = readdirSync(join(dir, "out", "deep"));
@@ -97,7 +98,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     const dir = tempDir();
     const final = join(dir, "result.txt");
     writeFileSync(final, "old");
-    const [outcome] = await collect(new LocalExecutor(), [shTask(dir, "a", `printf new > "$TROVE_OUTPUT_RESULT"; exit 1`, { outputs: { result: final } })]);
+    const [outcome] = await collect(new LocalExecutor({ spawner }), [shTask(dir, "a", `printf new > "$TROVE_OUTPUT_RESULT"; exit 1`, { outputs: { result: final } })]);
     expect(outcome).toMatchObject({ status: "failed", exitCode: 1, attempts: 1, outputs: {}, message: "exited with code 1" });
     expect(readFileSync(final, "utf8")).toBe("old");
     expect(readdirSync(dir).sort()).toEqual(["logs", "result.txt"]);
@@ -107,7 +108,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     const dir = tempDir();
     const outputs = { first: join(dir, "first.txt"), second: join(dir, "second.txt") };
     writeFileSync(outputs.second, "old");
-    const [outcome] = await collect(new LocalExecutor(), [shTask(dir, "a", `printf new > "$TROVE_OUTPUT_SECOND"`, { outputs })]);
+    const [outcome] = await collect(new LocalExecutor({ spawner }), [shTask(dir, "a", `printf new > "$TROVE_OUTPUT_SECOND"`, { outputs })]);
     expect(outcome.status).toBe("missing-outputs");
     expect(outcome.exitCode).toBe(0);
     expect(outcome.message).toMatch(/output first\b/);
@@ -120,7 +121,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     const dir = tempDir();
     const pidFile = join(dir, "pid");
     const began = Date.now();
-    const [outcome] = await collect(new LocalExecutor(), [shTask(dir, "a", grandchildScript(pidFile), { timeoutMs: 300, retries: 2 })]);
+    const [outcome] = await collect(new LocalExecutor({ spawner }), [shTask(dir, "a", grandchildScript(pidFile), { timeoutMs: 300, retries: 2 })]);
     expect(outcome).toMatchObject({ status: "timeout", attempts: 1, exitCode: null, signal: "SIGTERM" });
     expect(Date.now() - began).toBeLessThan(2000);
     await expectGone(pidFile);
@@ -131,7 +132,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     const pidFile = join(dir, "pid");
     const began = Date.now();
     const script = `trap "" TERM; ${grandchildScript(pidFile)}`;
-    const [outcome] = await collect(new LocalExecutor({ killGraceMs: 300 }), [shTask(dir, "a", script, { timeoutMs: 200 })]);
+    const [outcome] = await collect(new LocalExecutor({ killGraceMs: 300, spawner }), [shTask(dir, "a", script, { timeoutMs: 200 })]);
     const took = Date.now() - began;
     expect(outcome).toMatchObject({ status: "timeout", signal: "SIGKILL" });
     expect(took).toBeGreaterThanOrEqual(500);
@@ -148,7 +149,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
       if (e.kind === "started" && e.counts.running === 2) setTimeout(() => controller.abort(), 300);
     };
     const began = Date.now();
-    const outcomes = await collect(new LocalExecutor({ concurrency: 2 }), tasks, { signal: controller.signal, onEvent });
+    const outcomes = await collect(new LocalExecutor({ concurrency: 2, spawner }), tasks, { signal: controller.signal, onEvent });
     expect(Date.now() - began).toBeLessThan(2000);
     expect(outcomes.map((o) => [o.id, o.status]).sort()).toEqual([["t0", "killed"], ["t1", "killed"]]);
     expect(existsSync(pidFiles[2])).toBe(false);
@@ -160,7 +161,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     const pidFile = join(dir, "pid");
     const tasks = [shTask(dir, "quick", "true"), shTask(dir, "slow", grandchildScript(pidFile))];
     const began = Date.now();
-    for await (const o of new LocalExecutor({ concurrency: 2 }).run(tasks)) {
+    for await (const o of new LocalExecutor({ concurrency: 2, spawner }).run(tasks)) {
       expect(o.id).toBe("quick");
       await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").endsWith("\n"));
       break;
@@ -172,7 +173,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
   it("keeps starting tasks while the caller is busy with an outcome", async () => {
     const dir = tempDir();
     const tasks = [0, 1, 2, 3].map((i) => shTask(dir, `t${i}`, `touch ran${i}`));
-    for await (const _ of new LocalExecutor({ concurrency: 2 }).run(tasks)) {
+    for await (const _ of new LocalExecutor({ concurrency: 2, spawner }).run(tasks)) {
       await waitFor(() => [0, 1, 2, 3].every((i) => existsSync(join(dir, `ran${i}`))), 2000);
       break;
     }
@@ -187,7 +188,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     }
     const seen: string[] = [];
     await expect(async () => {
-      for await (const o of new LocalExecutor().run(source())) seen.push(`${o.id} ${o.status}`);
+      for await (const o of new LocalExecutor({ spawner }).run(source())) seen.push(`${o.id} ${o.status}`);
     }).rejects.toThrow("catalog went away");
     expect(seen).toEqual(["first done"]);
   });
@@ -198,7 +199,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     mkdirSync(final);
     writeFileSync(join(final, "old.png"), "old");
     const script = `mkdir "$TROVE_OUTPUT_FRAMES" && printf new > "$TROVE_OUTPUT_FRAMES/new.png"`;
-    const [outcome] = await collect(new LocalExecutor(), [shTask(dir, "a", script, { outputs: { frames: final } })]);
+    const [outcome] = await collect(new LocalExecutor({ spawner }), [shTask(dir, "a", script, { outputs: { frames: final } })]);
     expect(outcome.status).toBe("done");
     expect(readdirSync(final)).toEqual(["new.png"]);
     expect(readdirSync(dir).sort()).toEqual(["frames", "logs"]);
@@ -207,7 +208,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
   it("retries a failing task, up to the given number of extra attempts", async () => {
     const dir = tempDir();
     const script = (counter: string) => `n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}; test "$TROVE_ATTEMPT" = $n && test $n -ge 3`;
-    const outcomes = await collect(new LocalExecutor(), [
+    const outcomes = await collect(new LocalExecutor({ spawner }), [
       shTask(dir, "enough", script(join(dir, "c1")), { retries: 5 }),
       shTask(dir, "too-few", script(join(dir, "c2")), { retries: 1 }),
     ]);
@@ -223,7 +224,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     const task = shTask(dir, "a", `echo to-stdout; echo to-stderr >&2; test "$TROVE_ATTEMPT" = 2`, { retries: 1 });
     mkdirSync(join(dir, "logs"));
     writeFileSync(task.logFile, "earlier run\n");
-    const [outcome] = await collect(new LocalExecutor(), [task]);
+    const [outcome] = await collect(new LocalExecutor({ spawner }), [task]);
     expect(outcome).toMatchObject({ status: "done", attempts: 2 });
     const log = readFileSync(task.logFile, "utf8");
     expect(log.startsWith("earlier run\n")).toBe(true);
@@ -236,7 +237,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
   it("reports a command that does not exist as a failed task naming it", async () => {
     const dir = tempDir();
     const task = { ...shTask(dir, "a", ""), command: ["trove-no-such-interpreter", "script.py"], retries: 3 };
-    const [outcome] = await collect(new LocalExecutor(), [task]);
+    const [outcome] = await collect(new LocalExecutor({ spawner }), [task]);
     expect(outcome).toMatchObject({ status: "failed", exitCode: null, attempts: 1 });
     expect(outcome.message).toContain("trove-no-such-interpreter");
     expect(outcome.message).toMatch(/not found/);
@@ -248,7 +249,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
     const final = join(dir, "n.json");
     const code = "import json, os; open(json.loads(os.environ['TROVE_OUTPUTS'])['n'], 'w').write(os.environ['RECORD'])";
     const task = { ...shTask(dir, "py", ""), command: ["python3", "-c", code], env: { RECORD: "REC-1" }, outputs: { n: final } };
-    const [outcome] = await collect(new LocalExecutor(), [task]);
+    const [outcome] = await collect(new LocalExecutor({ spawner }), [task]);
     expect(outcome.status).toBe("done");
     expect(readFileSync(final, "utf8")).toBe("REC-1");
   });
@@ -256,7 +257,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
   it("says when a script's #! interpreter is missing", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "step.py"), "#!/nonexistent/python3\nprint(1)\n", { mode: 0o755 });
-    const [outcome] = await collect(new LocalExecutor(), [{ ...shTask(dir, "a", ""), command: ["./step.py"] }]);
+    const [outcome] = await collect(new LocalExecutor({ spawner }), [{ ...shTask(dir, "a", ""), command: ["./step.py"] }]);
     expect(outcome).toMatchObject({ status: "failed", message: "cannot run ./step.py: its #! interpreter does not exist" });
   });
 
@@ -266,7 +267,7 @@ describe("LocalExecutor", { timeout: 5000 }, () => {
 
   it("rejects a spec it cannot run as written without running it", async () => {
     const dir = tempDir();
-    const outcomes = await collect(new LocalExecutor(), [
+    const outcomes = await collect(new LocalExecutor({ spawner }), [
       shTask(dir, "relative", "touch ran", { outputs: { out: "out.txt" } }),
       shTask(dir, "elsewhere", "true", { cwd: join(dir, "missing") }),
     ]);

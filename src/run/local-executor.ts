@@ -13,20 +13,26 @@
 // Only an exit 0 with every output present moves them into place, by rename within one folder;
 // anything else removes the staging folder and leaves the previous outputs as they were.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { setMaxListeners } from "node:events";
-import { appendFileSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fsyncDir, fsyncFile, tempPathFor } from "../fsutil/atomic.ts";
 import { ExecutorError, type Executor, type RunOptions, type TaskCounts, type TaskOutcome, type TaskSpec, type TaskStatus } from "./executor.ts";
 import { stagedPath, stagingDir } from "./staging.ts";
+import { ProcessLauncher } from "./launcher.ts";
 
 export interface LocalExecutorOptions {
   /** Tasks running at once; defaults to the number of cores. */
   concurrency?: number;
   /** How long a stopped task's leader may take to exit after SIGTERM before the group gets SIGKILL. */
   killGraceMs?: number;
+  /**
+   * What forks the task processes: "perl", a small helper whose forks cost what xargs' do (see
+   * launcher.ts; the default, falling back to "node" where perl is missing), or "node" itself.
+   */
+  spawner?: "perl" | "node";
 }
 
 interface StagedOutput {
@@ -37,7 +43,23 @@ interface StagedOutput {
   staged: string;
 }
 
+/** What one run() gives each of its tasks. */
+interface RunContext {
+  stop: AbortSignal;
+  drain?: AbortSignal;
+  launcher: ProcessLauncher | null;
+  killGraceMs: number;
+}
+
+interface TaskContext extends RunContext {
+  /** A process of the task started / ended (once per attempt). */
+  onStarted(): void;
+  onEnded(): void;
+}
+
 interface AttemptResult {
+  /** Never started: dropped from the launcher's queue by an abort or a drain. */
+  cancelled?: boolean;
   status: TaskStatus;
   exitCode: number | null;
   signal: string | null;
@@ -49,12 +71,14 @@ interface AttemptResult {
 export class LocalExecutor implements Executor {
   readonly concurrency: number;
   readonly killGraceMs: number;
+  readonly spawner: "perl" | "node";
 
-  constructor({ concurrency = availableParallelism(), killGraceMs = 2000 }: LocalExecutorOptions = {}) {
+  constructor({ concurrency = availableParallelism(), killGraceMs = 2000, spawner = "perl" }: LocalExecutorOptions = {}) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new ExecutorError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
     if (!(killGraceMs >= 0)) throw new ExecutorError(`killGraceMs must be 0 or more, not ${killGraceMs}`);
     this.concurrency = concurrency;
     this.killGraceMs = killGraceMs;
+    this.spawner = spawner;
   }
 
   async *run(tasks: AsyncIterable<TaskSpec> | Iterable<TaskSpec>, { signal, drain, onEvent }: RunOptions = {}): AsyncGenerator<TaskOutcome> {
@@ -70,26 +94,45 @@ export class LocalExecutor implements Executor {
     const runningIds = new Set<string>();
     const source: { done: boolean; error?: { cause: unknown } } = { done: false };
     let wake = () => {};
+    const launcher = this.spawner === "perl" ? ProcessLauncher.start(this.concurrency) : null;
+    const context: RunContext = { stop: stop.signal, drain, launcher, killGraceMs: this.killGraceMs };
+    // The launcher holds a few tasks beyond those running and starts one the moment a slot frees,
+    // as xargs does, instead of waiting for a round trip through this loop.
+    const handed = this.concurrency + (launcher ? this.concurrency : 0);
 
     // Tasks start from here, not from the loop below, so a slow consumer does not idle the pool.
     const pump = () => {
-      while (!stop.signal.aborted && !drain?.aborted && !source.error && pending.size < this.concurrency && queue.length > 0) start(queue.shift()!);
+      while (!stop.signal.aborted && !drain?.aborted && !source.error && pending.size < handed && queue.length > 0) start(queue.shift()!);
       wake();
     };
     const start = (spec: TaskSpec) => {
-      counts.queued--;
-      counts.running++;
-      onEvent?.({ kind: "started", id: spec.id, counts: { ...counts } });
+      // counts follow processes: a task is queued until its first process starts, running while one runs
+      let started = false;
+      let live = false;
+      const onStarted = () => {
+        live = true;
+        counts.running++;
+        if (started) return;
+        started = true;
+        counts.queued--;
+        onEvent?.({ kind: "started", id: spec.id, counts: { ...counts } });
+      };
+      const onEnded = () => {
+        if (live) counts.running--;
+        live = false;
+      };
       const duplicate = runningIds.has(spec.id); // would share a staging folder
       if (!duplicate) runningIds.add(spec.id);
-      const outcome = duplicate ? Promise.resolve(rejected(spec, `another task with id ${spec.id} is running`)) : this.runTask(spec, stop.signal);
+      const outcome = duplicate ? Promise.resolve(rejected(spec, `another task with id ${spec.id} is running`)) : this.runTask(spec, { ...context, onStarted, onEnded });
       const settled = outcome.then((o) => {
         if (!duplicate) runningIds.delete(spec.id);
         pending.delete(settled);
-        counts.running--;
-        counts[o.status === "done" ? "done" : "failed"]++;
-        finished.push(o);
-        onEvent?.({ kind: "finished", outcome: o, counts: { ...counts } });
+        if (!started) counts.queued--;
+        if (o) {
+          counts[o.status === "done" ? "done" : "failed"]++;
+          finished.push(o);
+          onEvent?.({ kind: "finished", outcome: o, counts: { ...counts } });
+        }
         pump();
       });
       pending.add(settled);
@@ -128,11 +171,12 @@ export class LocalExecutor implements Executor {
       await Promise.all(pending);
       signal?.removeEventListener("abort", forward);
       drain?.removeEventListener("abort", dropQueue);
+      launcher?.close();
     }
   }
 
-  /** Never throws: whatever goes wrong with one task is that task's outcome. */
-  private async runTask(spec: TaskSpec, stop: AbortSignal): Promise<TaskOutcome> {
+  /** Never throws: whatever goes wrong with one task is that task's outcome; null when it never started. */
+  private async runTask(spec: TaskSpec, context: TaskContext): Promise<TaskOutcome | null> {
     const startedAt = new Date();
     let plan: StagedOutput[];
     try {
@@ -147,10 +191,11 @@ export class LocalExecutor implements Executor {
       do {
         attempts++;
         const began = Date.now();
-        result = await this.attempt(spec, plan, attempts, maxAttempts, stop);
-        const seconds = ((Date.now() - began) / 1000).toFixed(1);
-        appendFileSync(spec.logFile, `=== trove: ${spec.id} ${result.message ?? "done"} after ${seconds} s\n`);
-      } while (result.retryable && attempts < maxAttempts && !stop.aborted);
+        result = await this.attempt(spec, plan, attempts, maxAttempts, context);
+        if (result.cancelled) break;
+        // a success needs no footer (the journal has its times); a failure says why, in the log
+        if (result.status !== "done") appendFileSync(spec.logFile, `=== trove: ${spec.id} ${result.message} after ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
+      } while (result.retryable && attempts < maxAttempts && !context.stop.aborted);
     } catch (e) {
       result = { status: "failed", exitCode: null, signal: null, message: (e as Error).message, retryable: false };
     }
@@ -159,16 +204,17 @@ export class LocalExecutor implements Executor {
     } catch {
       // the next run of this task empties it anyway
     }
+    if (result.cancelled && attempts === 1) return null;
     const { status, exitCode, signal, message } = result;
     const outputs = status === "done" ? Object.fromEntries(plan.map((o) => [o.name, o.final])) : {};
     return { id: spec.id, status, exitCode, signal, attempts, startedAt, endedAt: new Date(), outputs, message };
   }
 
-  private async attempt(spec: TaskSpec, plan: StagedOutput[], n: number, of: number, stop: AbortSignal): Promise<AttemptResult> {
+  private async attempt(spec: TaskSpec, plan: StagedOutput[], n: number, of: number, context: TaskContext): Promise<AttemptResult> {
     resetStaging(plan, true);
     mkdirSync(dirname(spec.logFile), { recursive: true });
-    appendFileSync(spec.logFile, `=== trove: ${spec.id} attempt ${n}/${of} at ${new Date().toISOString()} in ${spec.cwd}: ${shellQuote(spec.command)}\n`);
-    const result = await runProcess(spec, taskEnv(spec, plan, n), stop, this.killGraceMs);
+    const header = `=== trove: ${spec.id} attempt ${n}/${of} at ${new Date().toISOString()} in ${spec.cwd}: ${shellQuote(spec.command)}\n`;
+    const result = await runProcess(spec, header, taskEnv(spec, plan, n), context);
     if (result.status !== "done") return result;
     const missing = plan.filter((o) => !lstatSync(o.staged, { throwIfNoEntry: false })).map((o) => o.name);
     if (missing.length > 0) {
@@ -218,9 +264,10 @@ function resetStaging(plan: StagedOutput[], recreate: boolean): void {
   }
 }
 
-function taskEnv(spec: TaskSpec, plan: StagedOutput[], attempt: number): NodeJS.ProcessEnv {
+/** What the task's environment adds to trove's own. */
+function taskEnv(spec: TaskSpec, plan: StagedOutput[], attempt: number): Record<string, string> {
   const outputs = Object.fromEntries(plan.map((o) => [o.name, o.staged]));
-  const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env, TROVE_TASK_ID: spec.id, TROVE_ATTEMPT: String(attempt), TROVE_OUTPUTS: JSON.stringify(outputs) };
+  const env: Record<string, string> = { ...spec.env, TROVE_TASK_ID: spec.id, TROVE_ATTEMPT: String(attempt), TROVE_OUTPUTS: JSON.stringify(outputs) };
   for (const o of plan) env[o.envName] = o.staged;
   return env;
 }
@@ -263,46 +310,102 @@ function moveIntoPlace(staged: string, final: string): void {
   rmSync(aside, { recursive: true, force: true });
 }
 
-/** Runs the command in a new process group with stdout and stderr appended to the log. */
-function runProcess(spec: TaskSpec, env: NodeJS.ProcessEnv, stop: AbortSignal, graceMs: number): Promise<AttemptResult> {
+type Exit = { code: number | null; signal: string | null } | { failure: string; cancelled?: boolean };
+
+interface Started {
+  /** The process group to signal, once it runs; undefined when the process could not start. */
+  pid: Promise<number | undefined>;
+  /** Drops it if it has not started yet. */
+  cancel(): void;
+  /** The exit, or a message saying why it never started. */
+  ended: Promise<Exit>;
+}
+
+/** Starts the command in a new session with stdout and stderr appended to the log. */
+function startProcess(spec: TaskSpec, header: string, env: Record<string, string>, launcher: ProcessLauncher | null, onEnded: () => void): Started {
   const [command, ...args] = spec.command;
-  if (!statSync(spec.cwd, { throwIfNoEntry: false })?.isDirectory()) return Promise.resolve(notStarted(`cannot run ${command}: working folder ${spec.cwd} does not exist`));
-  const log = openSync(spec.logFile, "a");
-  let child: ChildProcess;
+  if (launcher) {
+    const child = launcher.launch({ command: spec.command, cwd: spec.cwd, env, logFile: spec.logFile, prelude: header, files: spec.files });
+    // first in line on the exit, so a count of running processes drops before the next one's start
+    void child.ended.then(onEnded);
+    return {
+      pid: child.pid,
+      cancel: child.cancel,
+      ended: child.ended.then((e): Exit => {
+        if (!("errno" in e)) return e;
+        return { failure: spawnFailure(command, spec.cwd, { code: e.errno } as NodeJS.ErrnoException), cancelled: e.errno === "ECANCELED" };
+      }),
+    };
+  }
+  let log: number;
+  try {
+    for (const [path, text] of Object.entries(spec.files ?? {})) writeFileSync(path, text);
+    log = openSync(spec.logFile, "a");
+    writeSync(log, header);
+  } catch (e) {
+    return { pid: Promise.resolve(undefined), cancel() {}, ended: Promise.resolve({ failure: `cannot start: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }) };
+  }
   try {
     // The child gets its own copy of the log's descriptor, so no pipe keeps the task alive for us.
-    child = spawn(command, args, { cwd: spec.cwd, env, stdio: ["ignore", log, log], detached: true });
+    const child = spawn(command, args, { cwd: spec.cwd, env: { ...process.env, ...env }, stdio: ["ignore", log, log], detached: true });
+    const ended = new Promise<Exit>((resolve) => {
+      child.on("error", (e: NodeJS.ErrnoException) => resolve({ failure: spawnFailure(command, spec.cwd, e) }));
+      child.on("exit", (code, signal) => {
+        onEnded();
+        resolve({ code, signal });
+      });
+    });
+    return { pid: Promise.resolve(child.pid), cancel() {}, ended };
   } catch (e) {
-    return Promise.resolve(notStarted(`cannot run ${command}: ${(e as Error).message}`));
+    return { pid: Promise.resolve(undefined), cancel() {}, ended: Promise.resolve({ failure: `cannot run ${command}: ${(e as Error).message}` }) };
   } finally {
     closeSync(log);
   }
-  return new Promise((resolvePromise) => {
-    let reason: "timeout" | "killed" | undefined;
-    let graceTimer: NodeJS.Timeout | undefined;
-    let settled = false;
-    const halt = (why: "timeout" | "killed") => {
-      if (reason !== undefined || child.pid === undefined) return;
-      reason = why;
-      signalGroup(child.pid, "SIGTERM");
-      graceTimer = setTimeout(() => signalGroup(child.pid!, "SIGKILL"), graceMs);
-    };
-    const onAbort = () => halt("killed");
-    const timer = spec.timeoutMs === undefined ? undefined : setTimeout(() => halt("timeout"), spec.timeoutMs);
-    const settle = (result: AttemptResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
-      stop.removeEventListener("abort", onAbort);
-      if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL"); // strays the leader left behind
-      resolvePromise(result);
-    };
-    child.on("error", (e: NodeJS.ErrnoException) => settle(notStarted(spawnFailure(command, spec.cwd, e))));
-    child.on("exit", (code, signal) => settle(exitResult(code, signal, reason, spec.timeoutMs)));
-    if (stop.aborted) onAbort();
-    else stop.addEventListener("abort", onAbort, { once: true });
+}
+
+/** Runs the command in a new process group; a timeout or an abort stops the whole group. */
+async function runProcess(spec: TaskSpec, header: string, env: Record<string, string>, context: TaskContext): Promise<AttemptResult> {
+  const { stop, drain, launcher, killGraceMs } = context;
+  if (!statSync(spec.cwd, { throwIfNoEntry: false })?.isDirectory()) return notStarted(`cannot run ${spec.command[0]}: working folder ${spec.cwd} does not exist`);
+  const started = startProcess(spec, header, env, launcher, context.onEnded);
+  let running = false;
+  let reason: "timeout" | "killed" | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const halt = async (why: "timeout" | "killed") => {
+    if (reason !== undefined) return;
+    reason = why;
+    if (!running) started.cancel(); // still queued in the launcher: it never starts
+    const pid = await started.pid;
+    if (pid === undefined) return;
+    signalGroup(pid, "SIGTERM");
+    graceTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), killGraceMs);
+  };
+  const onAbort = () => void halt("killed");
+  const onDrain = () => {
+    if (!running) started.cancel();
+  };
+  void started.pid.then((pid) => {
+    if (pid === undefined || reason !== undefined) return;
+    running = true;
+    context.onStarted();
+    if (spec.timeoutMs !== undefined) timer = setTimeout(() => void halt("timeout"), spec.timeoutMs);
   });
+  if (stop.aborted) onAbort();
+  else stop.addEventListener("abort", onAbort, { once: true });
+  drain?.addEventListener("abort", onDrain, { once: true });
+  try {
+    const ended = await started.ended;
+    if ("failure" in ended) return ended.cancelled ? { ...notStarted("not started"), cancelled: true } : notStarted(ended.failure);
+    return exitResult(ended.code, ended.signal, reason, spec.timeoutMs);
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(graceTimer);
+    stop.removeEventListener("abort", onAbort);
+    drain?.removeEventListener("abort", onDrain);
+    const pid = await started.pid;
+    if (pid !== undefined) signalGroup(pid, "SIGKILL"); // strays the leader left behind
+  }
 }
 
 function exitResult(exitCode: number | null, signal: string | null, reason: "timeout" | "killed" | undefined, timeoutMs?: number): AttemptResult {

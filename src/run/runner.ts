@@ -8,7 +8,7 @@
 // a JSON task file (env TROVE_TASK) and env vars, so a script in any language needs no library.
 
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { STAGING_PREFIX } from "../catalog/walk.ts";
 import { hostname } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -293,10 +293,10 @@ function taskSpec(config: Config, runId: string, t: PlannedTask, template: Comma
   const command = fillCommand(template, { in: inputs, out: staged, params: step.params, entities: t.entities });
   mkdirSync(dirname(taskFile), { recursive: true });
   const task = { trove_task: 1, id: t.id, step: t.step, record: t.record, entities: t.entities, unit: t.unit, root, inputs, outputs: staged, final_outputs: outputs, params: step.params, log: logFile };
-  writeFileSync(taskFile, JSON.stringify(task, null, 1));
   const env: Record<string, string> = { ...step.env, TROVE_TASK: taskFile, TROVE_ROOT: root, TROVE_STEP: t.step, TROVE_RECORD: t.record };
   for (const [k, p] of Object.entries(inputs)) env[`TROVE_INPUT_${k.toUpperCase()}`] = p;
-  return { id: t.id, command, cwd: root, env, outputs, stagingKey, logFile, timeoutMs: step.timeout === undefined ? undefined : step.timeout * 1000, retries: step.retries };
+  const files = { [taskFile]: JSON.stringify(task, null, 1) };
+  return { id: t.id, command, cwd: root, env, outputs, stagingKey, files, logFile, timeoutMs: step.timeout === undefined ? undefined : step.timeout * 1000, retries: step.retries };
 }
 
 async function journalRow(root: string, run: string, host: string, entry: { task: PlannedTask; inputs: PathRecord[]; fingerprint: string; parts: NonNullable<PlannedTask["parts"]>; log: string }, outcome: TaskOutcome, files: FileHashes): Promise<RunRow> {
