@@ -33,3 +33,36 @@ export function progressBar(enabled = Boolean(process.stderr.isTTY) && !process.
     },
   };
 }
+
+export interface TaskProgress {
+  update(counts: { done: number; failed: number; running: number }, total: number): void;
+  stop(): void;
+}
+
+/** `trove run`'s line: tasks finished of total, failed, running, and the time left. */
+export function taskProgress(enabled = Boolean(process.stderr.isTTY) && !process.env.CI): TaskProgress {
+  if (!enabled) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    { format: " run {bar} {value}/{total} | {failed} failed | {running} running | ETA {eta}", stream: process.stderr, hideCursor: true, clearOnComplete: true, barsize: 24 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  const t0 = Date.now();
+  return {
+    update({ done, failed, running }, total) {
+      const finished = done + failed;
+      const left = finished > 0 ? Math.round(((Date.now() - t0) / finished) * (total - finished) / 1000) : undefined;
+      const payload = { failed, running, eta: left === undefined ? "?" : left >= 120 ? `${Math.round(left / 60)} min` : `${left} s` };
+      if (!started) {
+        bar.start(total, done + failed, payload);
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done + failed, payload);
+    },
+    stop() {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}

@@ -17,6 +17,16 @@ import { Scope } from "./scope.ts";
 import { type CatalogSession, openSession } from "./session.ts";
 import { type Named, withScopeNames } from "./sugar.ts";
 
+/** The manifest of the dataset's catalog, refusing a missing one or one in an older format. */
+export function currentCatalog(config: Config, dir = config.root): CatalogManifest {
+  const manifest = readManifest(config.root);
+  if (!manifest) throw new NotFoundError(`${config.root} has no catalog yet; run \`trove index ${dir}\` first`);
+  if (manifest.format < CATALOG_FORMAT) {
+    throw new CatalogError(`the catalog of ${config.root} was written by trove ${manifest.trove} in an older format; run \`trove index ${dir}\` to rebuild it`);
+  }
+  return manifest;
+}
+
 export class Dataset extends Scope {
   private constructor(
     session: CatalogSession,
@@ -37,12 +47,7 @@ export class Dataset extends Scope {
 
   /** Opens the dataset a loaded (or built) config describes; `dir` is how messages name it. */
   static async fromConfig(config: Config, dir = config.root): Promise<Named<Dataset>> {
-    const manifest = readManifest(config.root);
-    if (!manifest) throw new NotFoundError(`${config.root} has no catalog yet; run \`trove index ${dir}\` first`);
-    if (manifest.format < CATALOG_FORMAT) {
-      throw new CatalogError(`the catalog of ${config.root} was written by trove ${manifest.trove} in an older format; run \`trove index ${dir}\` to rebuild it`);
-    }
-    const session = await openSession(config, manifest);
+    const session = await openSession(config, currentCatalog(config, dir));
     return withScopeNames(new Dataset(session, config));
   }
 

@@ -12,7 +12,7 @@ import type { Row } from "../catalog/duckdb.ts";
 import type { CatalogSession } from "./session.ts";
 import { describeFilter, type Filter, toSql } from "./filter.ts";
 import { type Named, withScopeNames } from "./sugar.ts";
-import { planRun, type RunReport, runSteps, type RunStepsOptions } from "../run/runner.ts";
+import { type CatalogSource, planRun, type RunReport, runSteps, type RunStepsOptions } from "../run/runner.ts";
 import { type StepStatusRow, stepStatuses, writeStatusSnapshot } from "../run/step-status.ts";
 
 export interface ScopeSpec {
@@ -113,7 +113,7 @@ export class Scope {
    * this dataset was opened; outputs are re-indexed afterwards.
    */
   async run(options: Omit<RunStepsOptions, "scope" | "only"> = {}): Promise<RunReport> {
-    const report = await runSteps(this.session.config, this.session.db, { ...options, ...this.stepSelection(options) });
+    const report = await runSteps(this.session.config, this.catalogSource(), { ...options, ...this.stepSelection(options) });
     await this.session.refresh();
     return report;
   }
@@ -123,10 +123,15 @@ export class Scope {
    * refreshes the `status` view's snapshot.
    */
   async stepStatus(options: { steps?: string[] } = {}): Promise<{ order: string[]; rows: StepStatusRow[] }> {
-    const { plan, journal } = await planRun(this.session.config, this.session.db, { ...options, ...this.stepSelection(options) });
+    const { plan, journal } = await planRun(this.session.config, this.catalogSource(), { ...options, ...this.stepSelection(options) });
     const rows = stepStatuses(plan, journal).filter((r) => plan.byId.get(r.task)!.selected);
     writeStatusSnapshot(this.session.config.root, rows);
     return { order: plan.order.filter((s) => plan.tasks.some((t) => t.step === s && t.selected)), rows };
+  }
+
+  private catalogSource(): CatalogSource {
+    const session = this.session;
+    return { generation: session.manifest.generation, db: async () => session.db };
   }
 
   /** The steps and tasks this scope means: ds.RS.EEG is the steps for task RS and modality EEG, for RS. */

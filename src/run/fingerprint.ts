@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, lstatSync, readdirSync, readFileSync, statSync, type Stats } from "node:fs";
 import { join, resolve } from "node:path";
 import { comparePaths } from "../fsutil/paths.ts";
+import { hashFiles } from "../catalog/hash.ts";
 
 export interface FingerprintParts {
   command: string;
@@ -92,6 +93,9 @@ export interface KnownHash {
 
 /** Content hashes of dataset paths, reused while a path's key is unchanged. */
 export class FileHashes {
+  /** Keys `prefetch` just read, used once by `get` in the same planning pass (one stat per input). */
+  private readonly statted = new Map<string, string>();
+
   constructor(
     readonly root: string,
     private readonly known: Map<string, KnownHash> = new Map(),
@@ -102,10 +106,37 @@ export class FileHashes {
     this.known.set(rel, entry);
   }
 
-  /** The key and hash of a path relative to the root; null when it does not exist. */
-  async get(rel: string): Promise<KnownHash | null> {
+  /**
+   * Hashes, in parallel worker threads, the files among `paths` whose content is not known yet,
+   * so that `get` finds them; a planner calls it once for every input instead of reading them one
+   * by one (10k new inputs took 10 s that way, measured).
+   */
+  async prefetch(paths: Iterable<string>): Promise<void> {
+    const todo: { rel: string; key: string }[] = [];
+    for (const rel of new Set(paths)) {
+      const st = statSync(join(this.root, rel), { throwIfNoEntry: false });
+      if (!st?.isFile()) continue; // missing, or a folder: get() handles those
+      const key = statKey(st);
+      this.statted.set(rel, key);
+      if (this.known.get(rel)?.key !== key) todo.push({ rel, key });
+    }
+    if (todo.length === 0) return;
+    const { hashes } = await hashFiles(this.root, todo.map((t) => t.rel), "sha256");
+    for (const { rel, key } of todo) {
+      const hash = hashes.get(rel);
+      if (hash !== undefined) this.known.set(rel, { key, hash });
+    }
+  }
+
+  /**
+   * The key and hash of a path relative to the root; null when it does not exist. `fresh` looks
+   * at the file again even if `prefetch` just did (a task may have rewritten it since).
+   */
+  async get(rel: string, fresh = false): Promise<KnownHash | null> {
     const abs = join(this.root, rel);
-    const key = fileKey(abs);
+    const prefetched = fresh ? undefined : this.statted.get(rel);
+    if (prefetched !== undefined) this.statted.delete(rel);
+    const key = prefetched ?? fileKey(abs);
     if (key === null) return null;
     const cached = this.known.get(rel);
     if (cached?.key === key) return cached;

@@ -10,7 +10,8 @@
 // leaves either the whole line or none: a task whose line is missing simply runs again, and nothing
 // half-done is ever counted as done. A torn last line (power loss) is skipped when read.
 
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
+import { writeFileAtomic } from "../fsutil/atomic.ts";
 import { join } from "node:path";
 import { stateDir } from "../catalog/manifest.ts";
 import type { TaskStatus } from "./executor.ts";
@@ -19,6 +20,8 @@ import type { Provenance } from "../catalog/rows.ts";
 
 export const runsDir = (root: string) => join(stateDir(root), "runs");
 export const journalPath = (root: string) => join(runsDir(root), "journal.jsonl");
+/** The latest and last successful execution of each task, as of a byte offset of the journal. */
+const snapshotPath = (root: string) => join(runsDir(root), "journal-state.json");
 
 /** An input or output of one execution; paths relative to the dataset root. */
 export interface PathRecord {
@@ -62,15 +65,17 @@ export interface Journal {
   lastDone: Map<string, RunRow>;
   /** Content hashes known from earlier runs, by path, for reuse while a file is unchanged. */
   hashes: Map<string, KnownHash>;
+  /** Rows read: those of the snapshot and those after it. */
   rows: number;
 }
 
-/** Every execution in the journal, oldest first. */
-export function journalRows(root: string): RunRow[] {
+/** Every execution in the journal, oldest first (from byte `from` on). */
+export function journalRows(root: string, from = 0): RunRow[] {
   const file = journalPath(root);
   if (!existsSync(file)) return [];
   const rows: RunRow[] = [];
-  for (const line of readFileSync(file, "utf8").split("\n")) {
+  const text = from > 0 ? readFrom(file, from) : readFileSync(file, "utf8");
+  for (const line of text.split("\n")) {
     if (line === "") continue;
     try {
       rows.push(JSON.parse(line) as RunRow);
@@ -81,16 +86,54 @@ export function journalRows(root: string): RunRow[] {
   return rows;
 }
 
+/**
+ * What the journal says of each task. Reading the whole history would grow with every run, so a
+ * snapshot of the last rows per task (written after each run) is read, then the lines after it.
+ */
 export function readJournal(root: string): Journal {
   const journal: Journal = { latest: new Map(), lastDone: new Map(), hashes: new Map(), rows: 0 };
-  for (const row of journalRows(root)) {
+  const snapshot = readSnapshot(root);
+  const add = (row: RunRow) => {
     journal.rows++;
     journal.latest.set(row.task, row);
-    if (row.status !== "done") continue;
+    if (row.status !== "done") return;
     journal.lastDone.set(row.task, row);
-    for (const p of [...row.inputs, ...row.outputs]) journal.hashes.set(p.path, { key: p.key, hash: p.hash });
-  }
+    for (const p of row.inputs) journal.hashes.set(p.path, { key: p.key, hash: p.hash });
+    for (const p of row.outputs) journal.hashes.set(p.path, { key: p.key, hash: p.hash });
+  };
+  for (const row of snapshot?.rows ?? []) add(row);
+  for (const row of journalRows(root, snapshot?.journalBytes ?? 0)) add(row);
   return journal;
+}
+
+/** Writes the snapshot `readJournal` starts from; a crash before it only makes the next read longer. */
+export function writeJournalSnapshot(root: string): void {
+  const size = statSync(journalPath(root), { throwIfNoEntry: false })?.size ?? 0;
+  const now = readJournal(root);
+  const rows = new Set([...now.lastDone.values(), ...now.latest.values()]);
+  writeFileAtomic(snapshotPath(root), JSON.stringify({ journalBytes: size, rows: [...rows] }));
+}
+
+function readSnapshot(root: string): { journalBytes: number; rows: RunRow[] } | undefined {
+  try {
+    const snapshot = JSON.parse(readFileSync(snapshotPath(root), "utf8")) as { journalBytes: number; rows: RunRow[] };
+    const size = statSync(journalPath(root)).size;
+    return snapshot.journalBytes <= size ? snapshot : undefined; // a journal replaced by hand: read it all
+  } catch {
+    return undefined;
+  }
+}
+
+function readFrom(file: string, offset: number): string {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.max(0, size - offset));
+    readSync(fd, buffer, 0, buffer.length, offset);
+    return buffer.toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Step outputs (files or folders) by path, from each task's last successful run. */

@@ -51,6 +51,7 @@ export interface PlanInput {
   journal: Journal;
   files: FileHashes;
   order: string[];
+  /** In plan order: each step's tasks after those of the steps it depends on (as planRun lists them). */
   tasks: StepTask[];
   /** Steps whose tasks may run; default every step. */
   selected?: ReadonlySet<string>;
@@ -77,16 +78,19 @@ export function stepBasis(config: Config, step: string): StepBasis {
 }
 
 /** The parts of a task's fingerprint from its inputs' current content; null when an input is missing. */
-export async function taskParts(config: Config, basis: StepBasis, task: StepTask, files: FileHashes): Promise<{ parts: FingerprintParts; inputs: PathRecord[] } | { missing: string }> {
-  const inputs: PathRecord[] = [];
-  for (const [name, path] of Object.entries(task.inputs)) {
-    const known = await files.get(path!);
-    if (!known) return { missing: name };
-    inputs.push({ name, path: path!, ...known });
+export async function taskParts(config: Config, basis: StepBasis, task: StepTask, files: FileHashes, known?: PathRecord[]): Promise<{ parts: FingerprintParts; inputs: PathRecord[] } | { missing: string }> {
+  let inputs = known;
+  if (!inputs) {
+    inputs = [];
+    for (const [name, path] of Object.entries(task.inputs)) {
+      const now = await files.get(path!, true);
+      if (!now) return { missing: name };
+      inputs.push({ name, path: path!, ...now });
+    }
   }
   // relative paths, so a dataset moved to another folder keeps its fingerprints
   const argv = fillCommand(basis.command, { in: task.inputs as Record<string, string>, out: task.outputs as Record<string, string>, params: config.steps[task.step].params, entities: task.entities });
-  const parts = { command: hashText(argv.join("\0")), code: basis.code, params: basis.params, inputs: hashJson(inputs.map((i) => [i.name, i.hash])) };
+  const parts = { command: hashText(argv.join("\0")), code: basis.code, params: basis.params, inputs: hashText(inputs.map((i) => `${i.name}\0${i.hash}`).join("\n")) };
   return { parts, inputs };
 }
 
@@ -94,30 +98,34 @@ export async function planTasks(input: PlanInput): Promise<Plan> {
   const { config, journal, files, order, force = false } = input;
   const selected = input.selected ?? new Set(order);
   const producer = new Map<string, string>();
+  for (const t of input.tasks) for (const k in t.outputs) if (t.outputs[k] !== null) producer.set(t.outputs[k]!, t.id);
   const byStepRecord = new Map<string, StepTask[]>();
-  for (const t of input.tasks) {
-    for (const out of Object.values(t.outputs)) if (out !== null) producer.set(out, t.id);
-    const key = `${t.step}\0${t.record}`;
-    const list = byStepRecord.get(key);
-    if (list) list.push(t);
-    else byStepRecord.set(key, [t]);
+  if (Object.values(config.steps).some((s) => s.after.length > 0)) {
+    for (const t of input.tasks) {
+      const key = `${t.step}\0${t.record}`;
+      const list = byStepRecord.get(key);
+      if (list) list.push(t);
+      else byStepRecord.set(key, [t]);
+    }
   }
-  const rank = new Map(order.map((s, i) => [s, i]));
-  const sorted = [...input.tasks].sort((a, b) => rank.get(a.step)! - rank.get(b.step)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const byId = new Map<string, PlannedTask>();
   const bases = new Map<string, StepBasis>();
+  await files.prefetch(input.tasks.flatMap((t) => Object.values(t.inputs).filter((p): p is string => p !== null)));
 
-  for (const task of sorted) {
+  for (const task of input.tasks) {
     const step = config.steps[task.step];
-    const upstream = new Set<string>();
-    for (const path of Object.values(task.inputs)) {
-      const from = path === null ? undefined : producer.get(path);
-      if (from !== undefined && from !== task.id) upstream.add(from);
+    const upstream: string[] = [];
+    for (const k in task.inputs) {
+      const from = task.inputs[k] === null ? undefined : producer.get(task.inputs[k]!);
+      if (from !== undefined && from !== task.id && !upstream.includes(from)) upstream.push(from);
     }
     for (const after of step.after) {
-      for (const other of byStepRecord.get(`${after}\0${task.record}`) ?? []) if (sameUnit(other.unit, task.unit)) upstream.add(other.id);
+      for (const other of byStepRecord.get(`${after}\0${task.record}`) ?? []) {
+        if (sameUnit(other.unit, task.unit) && !upstream.includes(other.id)) upstream.push(other.id);
+      }
     }
-    const planned: PlannedTask = { ...task, decision: "run", reasons: [], selected: selected.has(task.step), upstream: [...upstream] };
+    // the task object becomes its plan entry (no copy: there may be 100k of them)
+    const planned = Object.assign(task, { decision: "run" as Decision, reasons: [] as string[], selected: selected.has(task.step), upstream });
     byId.set(task.id, planned);
     await decide(planned);
   }
@@ -128,13 +136,18 @@ export async function planTasks(input: PlanInput): Promise<Plan> {
       t.decision = decision;
       t.reasons = reasons;
     };
-    const absent = Object.entries({ ...t.inputs, ...t.outputs }).find(([, p]) => p === null);
-    if (absent) return set("data-not-available", `the record has no value for an entity in the path of ${absent[0]}`);
+    const absent = absentPath(t);
+    if (absent) return set("data-not-available", `the record has no value for an entity in the path of ${absent}`);
     const rerunning = t.upstream.filter((id) => byId.get(id)?.decision === "run" && byId.get(id)!.selected);
+    const inputs: PathRecord[] = [];
     for (const [name, path] of Object.entries(t.inputs)) {
       const from = producer.get(path!);
       if (from !== undefined && rerunning.includes(from)) continue;
-      if (fileKey(resolve(config.root, path!)) !== null) continue;
+      const known = await files.get(path!);
+      if (known) {
+        inputs.push({ name, path: path!, ...known });
+        continue;
+      }
       if (from !== undefined && from !== t.id) return set("waiting", `input ${name} (${path}) comes from ${from}, which has not made it`);
       return set("data-not-available", `missing ${path} (input "${name}")`);
     }
@@ -144,7 +157,7 @@ export async function planTasks(input: PlanInput): Promise<Plan> {
     if (rerunning.length > 0) return set("run", `upstream reran (${rerunning[0]}${rerunning.length > 1 ? ` and ${rerunning.length - 1} more` : ""})`);
     let now;
     try {
-      now = await taskParts(config, basis, t, files);
+      now = await taskParts(config, basis, t, files, inputs);
     } catch (e) {
       if (e instanceof StepConfigError) return set("blocked", e.message);
       throw e;
@@ -164,6 +177,12 @@ export async function planTasks(input: PlanInput): Promise<Plan> {
     }
     set("up-to-date");
   }
+}
+
+function absentPath(t: StepTask): string | undefined {
+  for (const k in t.inputs) if (t.inputs[k] === null) return k;
+  for (const k in t.outputs) if (t.outputs[k] === null) return k;
+  return undefined;
 }
 
 /** `after` links the tasks of one unit: alpha for task RS waits for preprocess of RS, not of MMN. */

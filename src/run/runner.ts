@@ -18,9 +18,10 @@ import { indexDataset, type IndexReport } from "../catalog/indexer.ts";
 import { acquireLock } from "../fsutil/lock.ts";
 import { TroveError } from "../errors.ts";
 import type { Executor, ExecutorEvent, TaskOutcome, TaskSpec } from "./executor.ts";
-import { FileHashes, fingerprintOf, fileKey } from "./fingerprint.ts";
+import { FileHashes, fingerprintOf, fileKey, hashJson } from "./fingerprint.ts";
+import { readTaskCache, writeTaskCache } from "./task-cache.ts";
 import { planOrder } from "./graph.ts";
-import { type Journal, type JournalWriter, openJournal, type PathRecord, readJournal, type RunRow, runsDir, type ExecutionStatus } from "./journal.ts";
+import { type Journal, type JournalWriter, openJournal, type PathRecord, type RunRow, runsDir, type ExecutionStatus, readJournal, writeJournalSnapshot } from "./journal.ts";
 import { statusSnapshotPath, stepStatuses, writeStatusSnapshot } from "./step-status.ts";
 import { LocalExecutor } from "./local-executor.ts";
 import { type CommandTemplate, fillCommand } from "./patterns.ts";
@@ -78,8 +79,14 @@ export class RunError extends TroveError {
   override name = "RunError";
 }
 
+/** Where tasks come from: the catalog generation, and its SQL engine, opened only if needed. */
+export interface CatalogSource {
+  generation: number;
+  db(): Promise<DuckDB>;
+}
+
 /** Plans without running or locking: what `--dry-run` and `trove status --steps` show. */
-export async function planRun(config: Config, db: DuckDB, options: Pick<RunStepsOptions, "steps" | "force" | keyof TaskSelection> = {}): Promise<{ plan: Plan; journal: Journal; files: FileHashes }> {
+export async function planRun(config: Config, catalog: CatalogSource, options: Pick<RunStepsOptions, "steps" | "force" | keyof TaskSelection> = {}): Promise<{ plan: Plan; journal: Journal; files: FileHashes }> {
   const stepNames = Object.keys(config.steps);
   if (stepNames.length === 0) throw new RunError(`${config.file} declares no steps; add a [steps.NAME] section (see \`trove run --help\`)`);
   for (const s of options.steps ?? []) {
@@ -88,18 +95,25 @@ export async function planRun(config: Config, db: DuckDB, options: Pick<RunSteps
   const journal = readJournal(config.root);
   const files = new FileHashes(config.root, journal.hashes);
   const { order } = planOrder(stepNames.map((name) => ({ name, inputs: config.steps[name].inputs, outputs: config.steps[name].outputs, after: config.steps[name].after })));
-  const tasks = (await Promise.all(order.map((name) => stepTasks(config, db, name, options)))).flat();
+  const { ids, where, scope, only } = options;
+  const key = hashJson({ generation: catalog.generation, config, selection: { ids, where, scope, only } });
+  let tasks = readTaskCache(config.root, key);
+  if (!tasks) {
+    const db = await catalog.db();
+    tasks = (await Promise.all(order.map((name) => stepTasks(config, db, name, options)))).flat();
+    writeTaskCache(config.root, key, tasks);
+  }
   const plan = await planTasks({ config, journal, files, order, tasks, selected: new Set(options.steps ?? order), force: options.force });
   return { plan, journal, files };
 }
 
-export async function runSteps(config: Config, db: DuckDB, options: RunStepsOptions = {}): Promise<RunReport> {
+export async function runSteps(config: Config, catalog: CatalogSource, options: RunStepsOptions = {}): Promise<RunReport> {
   const started = Date.now();
   const root = config.root;
   mkdirSync(runsDir(root), { recursive: true });
   const lock = options.dryRun ? undefined : acquireLock(join(runsDir(root), "lock"), "trove run");
   try {
-    const { plan, journal, files } = await planRun(config, db, options);
+    const { plan, journal, files } = await planRun(config, catalog, options);
     const toRun = plan.tasks.filter((t) => t.selected && t.decision === "run");
     options.onEvent?.({ kind: "planned", plan, toRun: toRun.length });
     const report: RunReport = { run: newRunId(), plan, results: [], counts: countPlan(plan), seconds: 0, warnings: [] };
@@ -116,6 +130,7 @@ export async function runSteps(config: Config, db: DuckDB, options: RunStepsOpti
       await execute(config, toRun, files, writer, report, options);
     } finally {
       writer.close();
+      writeJournalSnapshot(root);
       writeStatusSnapshot(root, stepStatuses(plan, journal, report.results));
     }
     if (options.reindex !== false && report.counts.done > 0) {
@@ -311,7 +326,7 @@ async function journalRow(root: string, run: string, host: string, entry: { task
       message = `the task changed its input ${touched.name} (${touched.path}); a step must write only its outputs`;
     }
     for (const [name, path] of Object.entries(t.outputs)) {
-      const known = await files.get(path!);
+      const known = await files.get(path!, true);
       if (known) outputs.push({ name, path: path!, ...known });
     }
   }

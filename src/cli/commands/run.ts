@@ -3,10 +3,11 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load.ts";
 import { indexDataset } from "../../catalog/indexer.ts";
-import { Dataset } from "../../dataset/dataset.ts";
-import type { RunEvent, RunReport } from "../../run/runner.ts";
+import { currentCatalog } from "../../dataset/dataset.ts";
+import { type CatalogSession, openSession } from "../../dataset/session.ts";
+import { type RunEvent, type RunReport, runSteps } from "../../run/runner.ts";
 import { positiveInt } from "../options.ts";
-import { progressBar } from "../progress.ts";
+import { progressBar, type TaskProgress, taskProgress } from "../progress.ts";
 import { describeRun, describePlan } from "../run-report.ts";
 import { interruptible } from "../interrupt.ts";
 
@@ -64,16 +65,23 @@ Examples:
     )
     .action(async (steps: string[], opts: RunOpts) => {
       const config = await loadConfig(opts.dataset);
-      const bar = progressBar();
       if (opts.index) {
-        await indexDataset(config, { onProgress: (phase, done, total) => bar.update(done, total, phase) });
-        bar.stop();
+        const bar = progressBar();
+        try {
+          await indexDataset(config, { onProgress: (phase, done, total) => bar.update(done, total, phase) });
+        } finally {
+          bar.stop();
+        }
       }
-      const ds = await Dataset.fromConfig(config, opts.dataset);
+      const bar = taskProgress();
+      // the SQL engine is opened only if the tasks are not known from the last plan already
+      const manifest = currentCatalog(config, opts.dataset);
+      let session: Promise<CatalogSession> | undefined;
+      const catalog = { generation: manifest.generation, db: async () => (await (session ??= openSession(config, manifest))).db };
       let report: RunReport;
       try {
         report = await interruptible((signal) =>
-          ds.run({
+          runSteps(config, catalog, {
             steps: steps.length ? steps : undefined,
             where: opts.where,
             ids: opts.id,
@@ -87,7 +95,7 @@ Examples:
         );
       } finally {
         bar.stop();
-        ds.close();
+        if (session) (await session).db.close();
       }
       if (opts.json) process.stdout.write(JSON.stringify(jsonReport(report), null, 1) + "\n");
       else process.stdout.write(opts.dryRun ? describePlan(report) : describeRun(report));
@@ -96,13 +104,17 @@ Examples:
     });
 }
 
-function progress(bar: ReturnType<typeof progressBar>) {
+/** Feeds the progress line from the run's events (the executor's counts, plus skipped tasks). */
+function progress(bar: TaskProgress) {
   let total = 0;
-  let finished = 0;
+  let skipped = 0;
+  let counts = { done: 0, failed: 0, running: 0 };
   return (e: RunEvent) => {
     if (e.kind === "planned") total = e.toRun;
-    else if (e.kind === "finished" || e.kind === "skipped") bar.update(++finished, total, "run");
-    else if (e.kind === "reindexing") bar.stop();
+    else if (e.kind === "started" || e.kind === "finished") counts = e.counts;
+    else if (e.kind === "skipped") skipped++;
+    if (e.kind === "reindexing") bar.stop();
+    else if (total > 0) bar.update({ ...counts, failed: counts.failed + skipped }, total);
   };
 }
 
