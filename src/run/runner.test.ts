@@ -292,6 +292,19 @@ outputs = { o = "o/{id}.txt" }
     expect(statuses.rows.filter((r) => r.status === "data-ready").map((r) => r.task).sort()).toEqual(["clean:R1:task=RS", "summary:R1"]);
   });
 
+  it("scopes a step by SQL over the files table, and retries a flaky task", async () => {
+    const root = makeDataset({ R1: ["RS"], R2: ["RS", "MMN"] }, `${CONFIG}
+[steps.pairs]
+command = "sh -c 'c=attempts-$TROVE_RECORD; n=$(cat $c 2>/dev/null || echo 0); echo $((n+1)) > $c; [ $n -ge 1 ] && echo ok > \\"$0\\"' {out.o}"
+outputs = { o = "pairs/{id}.txt" }
+where = "record IN (SELECT record FROM files GROUP BY record HAVING count(*) > 1)"
+retries = 2
+`);
+    const report = await run(root, { steps: ["pairs"] });
+    expect(report.results.map((r) => [r.id, r.status])).toEqual([["pairs:R2", "done"]]);
+    expect(readJournal(root).lastDone.get("pairs:R2")?.attempts).toBe(2); // failed once, then made it
+  });
+
   it("leaves no staging folder behind, even from a run that was killed", async () => {
     const root = makeDataset({ R1: ["RS"] });
     // what a SIGKILLed run leaves: a staging folder with a half-written output
