@@ -199,11 +199,14 @@ function snakemakeVersion(): Snakemake {
 
 interface SnakemakeRun { seconds: number; stopped: boolean; progress: string }
 
-/** A Snakemake run in the tree, stopped (SIGTERM) after `capS` seconds; how far it got, from its log. */
+/**
+ * A Snakemake run in the tree, killed after `capS` seconds (SIGKILL: on SIGTERM in the middle of an
+ * ILP solve it waited minutes to exit); how far it got, from its log.
+ */
 function snakemake(root: string, capS: number, ...extra: string[]): SnakemakeRun {
   const args = ["-j", JOBS, "-s", join(root, "Snakefile"), "-d", root, ...extra];
   const t0 = performance.now();
-  const p = spawnSync("snakemake", args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 256 << 20, timeout: capS * 1000, killSignal: "SIGTERM" });
+  const p = spawnSync("snakemake", args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 256 << 20, timeout: capS * 1000, killSignal: "SIGKILL" });
   const seconds = (performance.now() - t0) / 1000;
   const stopped = (p.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
   if (p.error && !stopped) throw p.error;
