@@ -138,7 +138,7 @@ export async function runSteps(config: Config, catalog: CatalogSource, options: 
       try {
         report.index = await indexDataset(config);
         const made = new Set(report.results.flatMap((r) => (r.status === "done" ? Object.values(plan.byId.get(r.id)!.outputs) : [])));
-        const stray = [...report.index.added, ...report.index.changed].filter((p) => !made.has(p) && ![...made].some((m) => p.startsWith(`${m}/`)));
+        const stray = [...report.index.added, ...report.index.changed].filter((p) => !madeBy(made, p));
         if (stray.length > 0) {
           report.warnings.push(`${stray.length} file(s) appeared or changed during the run that no task declared as an output (a script writing outside its outputs?): ${stray.slice(0, 5).join(", ")}${stray.length > 5 ? ", ..." : ""}`);
         }
@@ -168,6 +168,12 @@ function sweepStaging(root: string, tasks: readonly PlannedTask[]): void {
     }
     for (const name of names) if (name.startsWith(STAGING_PREFIX)) rmSync(join(folder, name), { recursive: true, force: true });
   }
+}
+
+/** Whether a path is one of the outputs, or inside an output folder. */
+function madeBy(outputs: ReadonlySet<string | null>, path: string): boolean {
+  for (let p = path; p !== ""; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) if (outputs.has(p)) return true;
+  return false;
 }
 
 function finish(report: RunReport, started: number): RunReport {
@@ -206,7 +212,11 @@ async function execute(config: Config, toRun: PlannedTask[], files: FileHashes, 
   for (const t of toRun) {
     const ups = t.upstream.filter((u) => running.has(u));
     waitingOn.set(t.id, ups.length);
-    for (const u of ups) dependents.set(u, [...(dependents.get(u) ?? []), t]);
+    for (const u of ups) {
+      const list = dependents.get(u);
+      if (list) list.push(t);
+      else dependents.set(u, [t]);
+    }
   }
   const bases = new Map<string, StepBasis>();
   const basis = (step: string) => bases.get(step) ?? bases.set(step, stepBasis(config, step)).get(step)!;
@@ -275,18 +285,13 @@ async function execute(config: Config, toRun: PlannedTask[], files: FileHashes, 
       }
       settle(entry.task, ok);
     }
-    // aborted: the executor dropped tasks it had not started
+    // aborted or drained: tasks never launched, or launched but dropped before they started
+    const ended = new Set(report.results.map((r) => r.id));
     for (const t of toRun) {
-      if (!launched.has(t.id) && !report.results.some((r) => r.id === t.id)) {
-        report.results.push({ id: t.id, status: "skipped", message: "the run was stopped", log: null, seconds: 0 });
-        report.counts.skipped++;
-      }
-    }
-    for (const [id, entry] of launched) {
-      if (!report.results.some((r) => r.id === id)) {
-        report.results.push({ id, status: "skipped", message: "the run was stopped before it started", log: entry.log, seconds: 0 });
-        report.counts.skipped++;
-      }
+      if (ended.has(t.id)) continue;
+      const entry = launched.get(t.id);
+      report.results.push({ id: t.id, status: "skipped", message: entry ? "the run was stopped before it started" : "the run was stopped", log: entry?.log ?? null, seconds: 0 });
+      report.counts.skipped++;
     }
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
