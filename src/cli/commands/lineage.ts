@@ -1,6 +1,8 @@
 // `trove lineage PATH`: what a file came from (up) and what came from it (down).
 
-import { isAbsolute, relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { NotFoundError } from "../../errors.ts";
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load.ts";
 import { readJournal } from "../../run/journal.ts";
@@ -30,6 +32,8 @@ Examples:
       const config = await loadConfig(opts.dataset);
       const rel = datasetPath(config.root, path);
       const journal = readJournal(config.root);
+      const known = [...journal.lastDone.values()].some((r) => r.inputs.some((i) => i.path === rel) || r.outputs.some((o) => o.path === rel));
+      if (!known && !existsSync(join(config.root, rel))) throw new NotFoundError(`${rel}: no such file in ${config.root}, and no run read or made it`);
       const directions: Direction[] = opts.up && !opts.down ? ["up"] : opts.down && !opts.up ? ["down"] : ["up", "down"];
       const trees = Object.fromEntries(directions.map((d) => [d, lineage(journal, rel, d)]));
       if (opts.json) {
