@@ -258,7 +258,9 @@ function commitOutputs(plan: StagedOutput[]): AttemptResult | undefined {
       return { status: "failed", exitCode: 0, signal: null, message, retryable: false };
     }
   }
-  for (const dir of new Set(plan.map((o) => dirname(o.final)))) fsyncDir(dir);
+  // The renames are not flushed one by one: a crash may undo one, and then the output is missing
+  // or the previous one, whose identity does not match what the journal recorded, so the task
+  // runs again. The content is flushed above, so a rename that survives never shows an empty file.
   return undefined;
 }
 
