@@ -129,8 +129,14 @@ describe("trove run (command)", () => {
     await waitFor(() => existsSync(join(root, ".trove/runs/lock")) && existsSync(join(root, ".trove/runs/logs")));
     const second = runTrove(["run", "-d", root]);
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/\.trove\/runs\/lock is held by trove run \(pid \d+/);
+    expect(second.stderr).toMatch(/\.trove\/runs\/lock is held by trove run \d{8}T\d{6}Z-[0-9a-f]+ \(pid \d+/);
+    // meanwhile the status shows what runs now (Sinagot's PROCESSING)
+    await waitFor(() => existsSync(join(root, ".trove/runs/logs")) && readdirSync(join(root, ".trove/runs/logs"), { recursive: true }).some((f) => String(f).endsWith(".log")));
+    const status = runTrove(["status", "--steps", root]);
+    expect(status.stdout).toMatch(/^work: .*\d processing/);
+    expect(status.stdout).toMatch(/\nR\d +running\n/);
     expect((await first.done).code).toBe(0);
+    expect(runTrove(["status", "--steps", root]).stdout).toMatch(/^work: 2 done\n/);
   });
 
   it("answers lineage up and down through two steps", () => {

@@ -13,7 +13,7 @@ import type { CatalogSession } from "./session.ts";
 import { describeFilter, type Filter, toSql } from "./filter.ts";
 import { type Named, withScopeNames } from "./sugar.ts";
 import { type CatalogSource, planRun, type RunReport, runSteps, type RunStepsOptions } from "../run/runner.ts";
-import { type StepStatusRow, stepStatuses, writeStatusSnapshot } from "../run/step-status.ts";
+import { runInProgress, type StepStatusRow, stepStatuses, writeStatusSnapshot } from "../run/step-status.ts";
 
 export interface ScopeSpec {
   filter: Filter;
@@ -124,7 +124,9 @@ export class Scope {
    */
   async stepStatus(options: { steps?: string[] } = {}): Promise<{ order: string[]; rows: StepStatusRow[] }> {
     const { plan, journal } = await planRun(this.session.config, this.catalogSource(), { ...options, ...this.stepSelection(options) });
-    const rows = stepStatuses(plan, journal).filter((r) => plan.byId.get(r.task)!.selected);
+    const root = this.session.config.root;
+    const run = runInProgress(root);
+    const rows = stepStatuses(plan, journal, [], run ? { root, run } : undefined).filter((r) => plan.byId.get(r.task)!.selected);
     writeStatusSnapshot(this.session.config.root, rows);
     return { order: plan.order.filter((s) => plan.tasks.some((t) => t.step === s && t.selected)), rows };
   }

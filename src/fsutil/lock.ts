@@ -91,6 +91,12 @@ function readHolder(file: string): LockHolder | "stale" | "gone" {
   }
 }
 
+/** Who holds the lock now, if a live process does. */
+export function lockHolder(file: string): LockHolder | undefined {
+  const holder = readHolder(file);
+  return typeof holder === "object" && holder.pid !== -1 && isAlive(holder) ? holder : undefined;
+}
+
 function isAlive(holder: LockHolder): boolean {
   if (holder.pid === -1) return true;
   if (holder.host !== hostname()) return true; // cannot tell for another machine: assume it is working

@@ -20,6 +20,18 @@ import type { Provenance } from "../catalog/rows.ts";
 
 export const runsDir = (root: string) => join(stateDir(root), "runs");
 export const journalPath = (root: string) => join(runsDir(root), "journal.jsonl");
+export const runLockPath = (root: string) => join(runsDir(root), "lock");
+
+/** A task's log of one run: .trove/runs/logs/<run>/<step>/<record and unit>.log (its task file beside it). */
+export function taskLogPath(root: string, run: string, step: string, taskId: string): string {
+  return join(runsDir(root), "logs", run, fileSafe(step), `${fileSafe(taskId.slice(step.length + 1))}.log`);
+}
+
+/** A task's name as a file name: record ids may hold "/" (ALF) and units "=" and ",". */
+function fileSafe(text: string): string {
+  return text.replace(/[^A-Za-z0-9._=,+-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /** The latest and last successful execution of each task, as of a byte offset of the journal. */
 const snapshotPath = (root: string) => join(runsDir(root), "journal-state.json");
 

@@ -21,7 +21,7 @@ import type { Executor, ExecutorEvent, TaskOutcome, TaskSpec } from "./executor.
 import { FileHashes, fingerprintOf, fileKey, hashJson } from "./fingerprint.ts";
 import { readTaskCache, writeTaskCache } from "./task-cache.ts";
 import { planOrder } from "./graph.ts";
-import { type Journal, type JournalWriter, openJournal, type PathRecord, type RunRow, runsDir, type ExecutionStatus, readJournal, writeJournalSnapshot } from "./journal.ts";
+import { type Journal, type JournalWriter, openJournal, type PathRecord, type RunRow, runLockPath, runsDir, type ExecutionStatus, readJournal, taskLogPath, writeJournalSnapshot } from "./journal.ts";
 import { statusSnapshotPath, stepStatuses, writeStatusSnapshot } from "./step-status.ts";
 import { LocalExecutor } from "./local-executor.ts";
 import { type CommandTemplate, fillCommand } from "./patterns.ts";
@@ -111,12 +111,14 @@ export async function runSteps(config: Config, catalog: CatalogSource, options: 
   const started = Date.now();
   const root = config.root;
   mkdirSync(runsDir(root), { recursive: true });
-  const lock = options.dryRun ? undefined : acquireLock(join(runsDir(root), "lock"), "trove run");
+  const run = newRunId();
+  // the lock names the run, so `trove status --steps` can tell which tasks are running now
+  const lock = options.dryRun ? undefined : acquireLock(runLockPath(root), `trove run ${run}`);
   try {
     const { plan, journal, files } = await planRun(config, catalog, options);
     const toRun = plan.tasks.filter((t) => t.selected && t.decision === "run");
     options.onEvent?.({ kind: "planned", plan, toRun: toRun.length });
-    const report: RunReport = { run: newRunId(), plan, results: [], counts: countPlan(plan), seconds: 0, warnings: [] };
+    const report: RunReport = { run, plan, results: [], counts: countPlan(plan), seconds: 0, warnings: [] };
     if (options.dryRun) return finish(report, started);
     if (toRun.length === 0) {
       // statuses only change when something runs; a first no-op run still leaves a snapshot
@@ -196,11 +198,6 @@ function countPlan(plan: Plan): RunReport["counts"] {
 
 function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}-${randomBytes(3).toString("hex")}`;
-}
-
-/** A task's name as a file name: record ids may hold "/" (ALF) and units "=" and ",". */
-function fileSafe(text: string): string {
-  return text.replace(/[^A-Za-z0-9._=,+-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 async function execute(config: Config, toRun: PlannedTask[], files: FileHashes, writer: JournalWriter, report: RunReport, options: RunStepsOptions): Promise<void> {
@@ -302,9 +299,8 @@ async function execute(config: Config, toRun: PlannedTask[], files: FileHashes, 
 function taskSpec(config: Config, runId: string, t: PlannedTask, template: CommandTemplate): TaskSpec {
   const root = config.root;
   const step = config.steps[t.step];
-  const base = join(runsDir(root), "logs", runId, fileSafe(t.step), fileSafe(t.id.slice(t.step.length + 1)));
-  const logFile = `${base}.log`;
-  const taskFile = `${base}.task.json`;
+  const logFile = taskLogPath(root, runId, t.step, t.id);
+  const taskFile = logFile.replace(/\.log$/, ".task.json");
   const abs = (p: string | null) => resolve(root, p!);
   const inputs = Object.fromEntries(Object.entries(t.inputs).map(([k, p]) => [k, abs(p)]));
   const outputs = Object.fromEntries(Object.entries(t.outputs).map(([k, p]) => [k, abs(p)]));

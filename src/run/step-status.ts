@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../fsutil/atomic.ts";
 import { fingerprintOf } from "./fingerprint.ts";
 import type { Journal } from "./journal.ts";
-import { runsDir } from "./journal.ts";
+import { runLockPath, runsDir, taskLogPath } from "./journal.ts";
+import { lockHolder } from "../fsutil/lock.ts";
 import type { Plan } from "./plan.ts";
 import type { TaskResult } from "./runner.ts";
 
@@ -35,7 +36,12 @@ export interface StepStatusRow {
 
 export const statusSnapshotPath = (root: string) => join(runsDir(root), "status.jsonl");
 
-export function stepStatuses(plan: Plan, journal: Journal, results: readonly TaskResult[] = []): StepStatusRow[] {
+/** The run holding the dataset now, if one does (its tasks with a log but no journal line are running). */
+export function runInProgress(root: string): string | undefined {
+  return /^trove run (\S+)$/.exec(lockHolder(runLockPath(root))?.command ?? "")?.[1];
+}
+
+export function stepStatuses(plan: Plan, journal: Journal, results: readonly TaskResult[] = [], running?: { root: string; run: string }): StepStatusRow[] {
   const byId = new Map(results.map((r) => [r.id, r]));
   const asOf = new Date().toISOString();
   return plan.tasks.map((t) => {
@@ -46,6 +52,9 @@ export function stepStatuses(plan: Plan, journal: Journal, results: readonly Tas
     if (result) {
       status = result.status === "done" ? "done" : result.status === "skipped" ? "init" : "error";
       reason = result.message ?? "";
+    } else if (running && t.decision === "run" && last?.run !== running.run && existsSync(taskLogPath(running.root, running.run, t.step, t.id))) {
+      status = "processing";
+      reason = `running in ${running.run}`;
     } else if (t.decision === "up-to-date") status = "done";
     else if (t.decision === "waiting") status = "init";
     else if (t.decision === "data-not-available") status = "data-not-available";
