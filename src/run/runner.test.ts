@@ -281,6 +281,24 @@ outputs = { o = "o/{id}.txt" }
     expect(await after.query("SELECT produced_by FROM files WHERE path = 'derived/R1/R1-summary.txt'")).toEqual([{ produced_by: null }]);
   });
 
+  it("takes a folder as an output, and lineage and provenance cover the files inside it", async () => {
+    const root = makeDataset({ R1: ["RS"] }, `${CONFIG}
+[steps.frames]
+command = "sh -c 'mkdir \\"$1\\" && cp \\"$0\\" \\"$1/a.txt\\" && cp \\"$0\\" \\"$1/b.txt\\"' {in.raw} {out.frames}"
+inputs = { raw = "raw/{id}/{id}-RS.txt" }
+outputs = { frames = "frames/{id}.d" }
+`);
+    expect((await run(root, { steps: ["frames"] })).counts.done).toBe(1);
+    const ds = await open(root);
+    expect(await ds.query("SELECT path, produced_by FROM files WHERE path LIKE 'frames/%' ORDER BY path")).toEqual([
+      { path: "frames/R1.d/a.txt", produced_by: "frames:R1" },
+      { path: "frames/R1.d/b.txt", produced_by: "frames:R1" },
+    ]);
+    expect((await run(root, { steps: ["frames"], dryRun: true })).counts.upToDate).toBe(1);
+    writeFileSync(join(root, "frames/R1.d/b.txt"), "edited\n");
+    expect(reasons(await run(root, { steps: ["frames"], dryRun: true }))).toEqual({ "frames:R1": "output frames changed since it was made" });
+  });
+
   it("runs a scope: a record, or the steps of one task", async () => {
     const root = makeDataset({ R1: ["RS", "MMN"], R2: ["RS", "MMN"] });
     const ds = await open(root);
