@@ -14,6 +14,7 @@ import { type CatalogManifest, readManifest } from "../catalog/manifest.ts";
 import { CATALOG_FORMAT } from "../catalog/columns.ts";
 import { CatalogError, NotFoundError } from "../errors.ts";
 import { Scope } from "./scope.ts";
+import { importOneCacheInRoot } from "../compat/one/auto-import.ts";
 import { type CatalogSession, openSession } from "./session.ts";
 import { type Named, withScopeNames } from "./sugar.ts";
 
@@ -47,7 +48,9 @@ export class Dataset extends Scope {
 
   /** Opens the dataset a loaded (or built) config describes; `dir` is how messages name it. */
   static async fromConfig(config: Config, dir = config.root): Promise<Named<Dataset>> {
-    const session = await openSession(config, currentCatalog(config, dir));
+    const manifest = currentCatalog(config, dir);
+    await importOneCacheInRoot(config.root);
+    const session = await openSession(config, manifest);
     return withScopeNames(new Dataset(session, config));
   }
 
