@@ -1,4 +1,5 @@
-// trove as a library: open a dataset, query its catalog, index it, parse paths with its layouts.
+// trove as a library: open a dataset, query its catalog, index it, parse paths with its layouts,
+// run its steps (`ds.run()`, or `runSteps` with another executor).
 //
 //   import { Dataset, indexDataset, loadConfig } from "trove";
 //   await indexDataset(await loadConfig("/data/ds"));
@@ -36,4 +37,12 @@ export { searchSessions, type SearchTerms } from "./compat/one/search.ts";
 export { listDatasets, listSubjects, listCollections, listRevisions } from "./compat/one/list.ts";
 export { filterDatasets } from "./compat/one/filter.ts";
 export type { OneDataset, OneSession, OneTables } from "./compat/one/tables.ts";
+export { runSteps, planRun, RunError, type CatalogSource, type RunEvent, type RunReport, type RunStepsOptions, type TaskResult } from "./run/runner.ts";
+export type { Executor, ExecutorEvent, RunOptions, TaskCounts, TaskOutcome, TaskSpec, TaskStatus } from "./run/executor.ts";
+export { ExecutorError } from "./run/executor.ts";
+export { LocalExecutor, type LocalExecutorOptions } from "./run/local-executor.ts";
+export { readJournal, type RunRow } from "./run/journal.ts";
+export { lineage, type LineageNode } from "./run/lineage.ts";
+export { SINAGOT_STATUS, type StepStatusRow } from "./run/step-status.ts";
+export { loadSinagotWorkspace, isSinagotWorkspace } from "./compat/sinagot/workspace.ts";
 export * from "./errors.ts";
