@@ -149,7 +149,8 @@ export class Scope {
     const scope = toSql({ task, modality, ...rest }, this.session.columns);
     scope.sql = [scope.sql, ...this.spec.where.map((w) => `(${w}\n)`)].join(" AND ");
     const ids = this.spec.record !== undefined ? [this.spec.record] : options.ids;
-    return { steps, ids, scope, only: one(task) ? { task: one(task)! } : undefined };
+    // no scope at all, rather than "true", so a run from here and one from the CLI share cached tasks
+    return { steps, ids, scope: scope.sql === "true" ? undefined : scope, only: one(task) ? { task: one(task)! } : undefined };
   }
 
   protected recordView(id: string): Named<RecordView> {

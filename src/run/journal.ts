@@ -119,11 +119,12 @@ export function readJournal(root: string): Journal {
 }
 
 /** Writes the snapshot `readJournal` starts from; a crash before it only makes the next read longer. */
-export function writeJournalSnapshot(root: string): void {
+export function writeJournalSnapshot(root: string): Journal {
   const size = statSync(journalPath(root), { throwIfNoEntry: false })?.size ?? 0;
   const now = readJournal(root);
   const rows = new Set([...now.lastDone.values(), ...now.latest.values()]);
   writeFileAtomic(snapshotPath(root), JSON.stringify({ journalBytes: size, rows: [...rows] }));
+  return now;
 }
 
 function readSnapshot(root: string): { journalBytes: number; rows: RunRow[] } | undefined {

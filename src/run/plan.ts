@@ -36,6 +36,8 @@ export interface PlannedTask extends StepTask {
   /** Known when the inputs were there at planning time; else computed just before the task starts. */
   parts?: FingerprintParts;
   inputRecords?: PathRecord[];
+  /** The input whose absence makes the task data-not-available. */
+  missing?: string;
 }
 
 export interface Plan {
@@ -136,6 +138,7 @@ export async function planTasks(input: PlanInput): Promise<Plan> {
       t.decision = decision;
       t.reasons = reasons;
     };
+    t.missing = undefined;
     const absent = absentPath(t);
     if (absent) return set("data-not-available", `the record has no value for an entity in the path of ${absent}`);
     const rerunning = t.upstream.filter((id) => byId.get(id)?.decision === "run" && byId.get(id)!.selected);
@@ -148,6 +151,7 @@ export async function planTasks(input: PlanInput): Promise<Plan> {
         inputs.push({ name, path: path!, ...known });
         continue;
       }
+      t.missing = path!;
       if (from !== undefined && from !== t.id) return set("waiting", `input ${name} (${path}) comes from ${from}, which has not made it`);
       return set("data-not-available", `missing ${path} (input "${name}")`);
     }

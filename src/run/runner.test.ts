@@ -8,7 +8,8 @@ import { Dataset } from "../dataset/dataset.ts";
 import { LockedError } from "../errors.ts";
 import { acquireLock } from "../fsutil/lock.ts";
 import { readJournal, runsDir } from "./journal.ts";
-import type { RunReport } from "./runner.ts";
+import { planRun, type RunReport } from "./runner.ts";
+import type { DuckDB } from "../catalog/duckdb.ts";
 
 // A small Sinagot-like dataset: raw/{id}/{id}-{task}.txt for tasks RS and MMN, a `clean` step per
 // record × task (upper-cases the text), and a per-record `summary` of the RS clean file.
@@ -321,6 +322,34 @@ retries = 2
     const report = await run(root, { steps: ["pairs"] });
     expect(report.results.map((r) => [r.id, r.status])).toEqual([["pairs:R2", "done"]]);
     expect(readJournal(root).lastDone.get("pairs:R2")?.attempts).toBe(2); // failed once, then made it
+  });
+
+  it("plans a no-op rerun from file identities alone, and falls back to the full planner on any change", async () => {
+    const root = makeDataset({ R1: ["RS", "MMN"], R2: ["MMN"] });
+    await run(root);
+    const plan = async () => {
+      const ds = await open(root);
+      const db = (ds as unknown as { session: { db: DuckDB } }).session.db;
+      return planRun(ds.config, { generation: ds.manifest.generation, db: async () => db });
+    };
+    await run(root); // the catalog generation moved after the first run: this one caches the tasks again
+    const quick = await plan();
+    expect(quick.quick).toBe(true);
+    expect(quick.plan.tasks.map((t) => [t.id, t.decision]).sort()).toEqual([
+      ["clean:R1:task=MMN", "up-to-date"], ["clean:R1:task=RS", "up-to-date"], ["clean:R2:task=MMN", "up-to-date"],
+      ["clean:R2:task=RS", "data-not-available"], ["summary:R1", "up-to-date"], ["summary:R2", "waiting"],
+    ]);
+    // touched, same content: the quick keys fail, the full planner says up to date and renews them
+    utimesSync(join(root, "raw/R1/R1-RS.txt"), new Date(), new Date(Date.now() + 5000));
+    const full = await plan();
+    expect(full.quick).toBe(false);
+    expect(full.plan.tasks.filter((t) => t.decision === "run")).toEqual([]);
+    await run(root);
+    expect((await plan()).quick).toBe(true);
+    // the missing input arrives: the task runs
+    write(root, "raw/R2/R2-RS.txt", "late\n");
+    const late = await run(root, { dryRun: true });
+    expect(reasons(late)).toEqual({ "clean:R2:task=RS": "new", "summary:R2": "upstream reran (clean:R2:task=RS)" });
   });
 
   it("leaves no staging folder behind, even from a run that was killed", async () => {

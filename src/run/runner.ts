@@ -20,6 +20,7 @@ import { TroveError } from "../errors.ts";
 import type { Executor, ExecutorEvent, TaskOutcome, TaskSpec } from "./executor.ts";
 import { FileHashes, fingerprintOf, fileKey, hashJson } from "./fingerprint.ts";
 import { readTaskCache, writeTaskCache } from "./task-cache.ts";
+import { quickPlan, writeQuickState } from "./quick-state.ts";
 import { planOrder } from "./graph.ts";
 import { type Journal, type JournalWriter, openJournal, type PathRecord, type RunRow, runLockPath, runsDir, type ExecutionStatus, readJournal, taskLogPath, writeJournalSnapshot } from "./journal.ts";
 import { statusSnapshotPath, stepStatuses, writeStatusSnapshot } from "./step-status.ts";
@@ -86,14 +87,12 @@ export interface CatalogSource {
 }
 
 /** Plans without running or locking: what `--dry-run` and `trove status --steps` show. */
-export async function planRun(config: Config, catalog: CatalogSource, options: Pick<RunStepsOptions, "steps" | "force" | keyof TaskSelection> = {}): Promise<{ plan: Plan; journal: Journal; files: FileHashes }> {
+export async function planRun(config: Config, catalog: CatalogSource, options: Pick<RunStepsOptions, "steps" | "force" | keyof TaskSelection> = {}): Promise<{ plan: Plan; journal: Journal; files: FileHashes; quick: boolean }> {
   const stepNames = Object.keys(config.steps);
   if (stepNames.length === 0) throw new RunError(`${config.file} declares no steps; add a [steps.NAME] section (see \`trove run --help\`)`);
   for (const s of options.steps ?? []) {
     if (!(s in config.steps)) throw new RunError(`no step "${s}"; steps are: ${stepNames.join(", ")}`);
   }
-  const journal = readJournal(config.root);
-  const files = new FileHashes(config.root, journal.hashes);
   const { order } = planOrder(stepNames.map((name) => ({ name, inputs: config.steps[name].inputs, outputs: config.steps[name].outputs, after: config.steps[name].after })));
   const { ids, where, scope, only } = options;
   const key = hashJson({ generation: catalog.generation, config, selection: { ids, where, scope, only } });
@@ -103,8 +102,13 @@ export async function planRun(config: Config, catalog: CatalogSource, options: P
     tasks = (await Promise.all(order.map((name) => stepTasks(config, db, name, options)))).flat();
     writeTaskCache(config.root, key, tasks);
   }
-  const plan = await planTasks({ config, journal, files, order, tasks, selected: new Set(options.steps ?? order), force: options.force });
-  return { plan, journal, files };
+  const selected = new Set(options.steps ?? order);
+  const quick = options.force ? undefined : quickPlan(config, order, tasks, selected);
+  if (quick) return { plan: quick, journal: { latest: new Map(), lastDone: new Map(), hashes: new Map(), rows: 0 }, files: new FileHashes(config.root), quick: true };
+  const journal = readJournal(config.root);
+  const files = new FileHashes(config.root, journal.hashes);
+  const plan = await planTasks({ config, journal, files, order, tasks, selected, force: options.force });
+  return { plan, journal, files, quick: false };
 }
 
 export async function runSteps(config: Config, catalog: CatalogSource, options: RunStepsOptions = {}): Promise<RunReport> {
@@ -115,7 +119,7 @@ export async function runSteps(config: Config, catalog: CatalogSource, options: 
   // the lock names the run, so `trove status --steps` can tell which tasks are running now
   const lock = options.dryRun ? undefined : acquireLock(runLockPath(root), `trove run ${run}`);
   try {
-    const { plan, journal, files } = await planRun(config, catalog, options);
+    const { plan, journal, files, quick } = await planRun(config, catalog, options);
     const toRun = plan.tasks.filter((t) => t.selected && t.decision === "run");
     options.onEvent?.({ kind: "planned", plan, toRun: toRun.length });
     const report: RunReport = { run, plan, results: [], counts: countPlan(plan), seconds: 0, warnings: [] };
@@ -123,6 +127,7 @@ export async function runSteps(config: Config, catalog: CatalogSource, options: 
     if (toRun.length === 0) {
       // statuses only change when something runs; a first no-op run still leaves a snapshot
       if (!existsSync(statusSnapshotPath(root))) writeStatusSnapshot(root, stepStatuses(plan, journal));
+      if (!quick) writeQuickState(config, plan, journal.lastDone, new Set());
       return finish(report, started);
     }
 
@@ -132,7 +137,8 @@ export async function runSteps(config: Config, catalog: CatalogSource, options: 
       await execute(config, toRun, files, writer, report, options);
     } finally {
       writer.close();
-      writeJournalSnapshot(root);
+      const now = writeJournalSnapshot(root);
+      writeQuickState(config, plan, now.lastDone, new Set(report.results.filter((r) => r.status === "done").map((r) => r.id)));
       writeStatusSnapshot(root, stepStatuses(plan, journal, report.results));
     }
     if (options.reindex !== false && report.counts.done > 0) {
