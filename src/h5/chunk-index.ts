@@ -25,7 +25,7 @@ function grid(shape: number[], chunk: number[]): number[] {
 }
 
 /** Row-major coordinates of linear index `i` in a grid. */
-function unravel(i: number, dims: number[]): number[] {
+export function unravel(i: number, dims: number[]): number[] {
   const out = new Array<number>(dims.length);
   for (let d = dims.length - 1; d >= 0; d--) {
     out[d] = i % dims[d];
