@@ -224,7 +224,7 @@ interface SnakemakeRun { seconds: number; stopped: boolean; progress: string }
 function snakemake(root: string, capS: number, ...extra: string[]): SnakemakeRun {
   const args = ["-j", JOBS, "-s", join(root, "Snakefile"), "-d", root, ...extra];
   const t0 = performance.now();
-  const p = spawnSync("snakemake", args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 256 << 20, timeout: capS * 1000, killSignal: "SIGKILL" });
+  const p = spawnSync("snakemake", args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 256 << 20, timeout: Math.ceil(capS * 1000), killSignal: "SIGKILL" });
   const seconds = (performance.now() - t0) / 1000;
   const stopped = (p.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
   if (p.error && !stopped) throw p.error;
