@@ -64,15 +64,7 @@ export function parseLayout(c: Cursor): Layout {
     const address = c.offset();
     const dims: number[] = [];
     for (let i = 0; i < ndims; i++) dims.push(c.u32());
-    return {
-      class: "chunked",
-      version,
-      chunkDims: dims.slice(0, -1),
-      elementSize: dims[dims.length - 1],
-      address,
-      index: { type: "btree-v1" },
-      edgeUnfiltered: false,
-    };
+    return chunked(version, dims, address, { type: "btree-v1" }, false);
   }
   const flags = c.u8();
   const ndims = c.u8();
@@ -104,16 +96,12 @@ export function parseLayout(c: Cursor): Layout {
     default:
       return c.fail(`chunk index type ${indexType}`);
   }
-  const address = c.offset();
-  return {
-    class: "chunked",
-    version,
-    chunkDims: dims.slice(0, -1),
-    elementSize: dims[dims.length - 1],
-    address,
-    index,
-    edgeUnfiltered: (flags & 1) !== 0,
-  };
+  return chunked(version, dims, c.offset(), index, (flags & 1) !== 0);
+}
+
+/** The message's dimensions end with the element size (both layout versions). */
+function chunked(version: number, dims: number[], address: number, index: ChunkIndexInfo, edgeUnfiltered: boolean) {
+  return { class: "chunked" as const, version, chunkDims: dims.slice(0, -1), elementSize: dims[dims.length - 1], address, index, edgeUnfiltered };
 }
 
 /** The fill value bytes from a fill value message (0x05) or the old one (0x04); undefined when none is defined. */

@@ -1,5 +1,5 @@
 // JSON text laid out the way Python's json.dump(obj, indent=2, sort_keys=True) lays it out, which
-// is how LINDI writes .lindi.json files (ensure_ascii: non-ASCII escaped as \uXXXX).
+// is how LINDI writes .lindi.json files (ensure_ascii: non-ASCII written as \u escapes of 4 hex digits).
 //
 //   pyJson({ b: [1], a: {} });   // '{\n  "a": {},\n  "b": [\n    1\n  ]\n}'
 

@@ -313,7 +313,6 @@ function taskSpec(config: Config, runId: string, t: PlannedTask, template: Comma
   const stagingKey = `${runId}/${t.id}`;
   const staged = Object.fromEntries(Object.entries(outputs).map(([k, p]) => [k, stagedPath(stagingKey, p)]));
   const command = fillCommand(template, { in: inputs, out: staged, params: step.params, entities: t.entities });
-  mkdirSync(dirname(taskFile), { recursive: true });
   const task = { trove_task: 1, id: t.id, step: t.step, record: t.record, entities: t.entities, unit: t.unit, root, inputs, outputs: staged, final_outputs: outputs, params: step.params, log: logFile };
   const env: Record<string, string> = { ...step.env, TROVE_TASK: taskFile, TROVE_ROOT: root, TROVE_STEP: t.step, TROVE_RECORD: t.record };
   for (const [k, p] of Object.entries(inputs)) env[`TROVE_INPUT_${k.toUpperCase()}`] = p;
