@@ -205,7 +205,11 @@ async function extensibleArray(ctx: H5Context, address: number, path?: string): 
     if (e.address !== UNDEF) out.push({ i: next, e });
     next++;
   };
-  for (let i = 0; i < iblockElems && next < maxIndex; i++) push(readEntry(ic, clientId, elSize));
+  // every element slot is stored, used or not: read past them all to reach the block addresses
+  for (let i = 0; i < iblockElems; i++) {
+    const e = readEntry(ic, clientId, elSize);
+    if (next < maxIndex) push(e);
+  }
   const dblkAddrs: number[] = [];
   for (let i = 0; i < ndblkAddrs; i++) dblkAddrs.push(ic.offset());
   const sblkAddrs: number[] = [];

@@ -104,7 +104,15 @@ export async function compareWithExpected(file: H5File, exp: Expected, opts: Com
           const base = file.superblock.baseAddress;
           const rows = (await obj.chunkTable()).map((r) => ({ address: r.address - base, filterMask: r.filterMask, offset: r.offset, size: r.size }));
           const strip = (t: { address: number }[]) => t.map((r) => ({ ...r, address: opts.addresses === false ? 0 : r.address }));
-          check(path, "chunk table", strip(e.chunkTable), strip(rows));
+          // HDF5 1.10's H5Dget_chunk_info mis-maps extensible-array indexes when the unlimited
+          // dimension is not the first (offsets past the extent, e.g. [0, 55] in a 24 x 14
+          // dataset): then only the stored chunks themselves (address, size, mask) can be compared;
+          // the values check proves where each one belongs
+          const bogus = e.chunkTable.some((r) => r.offset.some((o, d) => o >= Math.max(obj.shape[d], 1)));
+          const bySize = (t: { address: number; size: number; filterMask: number }[]) =>
+            t.map((r) => ({ address: r.address, size: r.size, filterMask: r.filterMask })).sort((a, b) => a.address - b.address);
+          if (bogus) check(path, "stored chunks", bySize(strip(e.chunkTable)), bySize(strip(rows)));
+          else check(path, "chunk table", strip(e.chunkTable), strip(rows));
         }
         if (e.offset !== undefined && obj.layout.class === "contiguous" && opts.addresses !== false) {
           check(path, "offset", e.offset, obj.layout.address === UNDEF ? null : file.ctx.abs(obj.layout.address));
