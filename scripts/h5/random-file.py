@@ -47,8 +47,20 @@ def main(seed, out, expected):
                 dsid = h5py.h5d.create(g.id, name, h5py.h5t.py_create(dt), space, dcpl=dcpl)
                 dsid.write(h5py.h5s.ALL, h5py.h5s.ALL, np.ascontiguousarray(data))
                 continue
+            if rng.random() < 0.2:
+                data = np.array([f"s{k}" * int(rng.integers(0, 4)) for k in range(n)], dtype=object if rng.random() < 0.5 else "S12").reshape(shape)
+                if data.dtype == object:
+                    kw.pop("fletcher32", None)
+                    data = data.astype(h5py.string_dtype())
+            elif rng.random() < 0.15:
+                cdt = np.dtype([("a", "<i4"), ("b", ">f8"), ("c", "S3")])
+                data = np.zeros(shape, dtype=cdt)
+                data["a"] = rng.integers(-5, 5, shape)
+                data["b"] = rng.standard_normal(shape)
             ds = g.create_dataset(f"d{i}", data=data, **kw)
             ds.attrs["note"] = f"dataset {i}"
+            for k in range(int(rng.integers(0, 12 if libver == "latest" else 4))):
+                ds.attrs[f"a{k}"] = [1.5, -2, "text", np.arange(k + 1), np.int64(2**62 + k)][k % 5]
             if "maxshape" in kw and rank and rng.random() < 0.5:
                 grow = tuple(s + int(rng.integers(0, 5)) if m is None else s for s, m in zip(shape, kw["maxshape"]))
                 ds.resize(grow)
