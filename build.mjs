@@ -1,11 +1,17 @@
 // Bundles the CLI into one ES module (dist/trove.mjs) so `trove` starts in milliseconds instead of
 // compiling TypeScript on every run. Pure-JS dependencies are bundled too (loading one file is much
-// faster than resolving hundreds); the native DuckDB binding stays in node_modules.
+// faster than resolving hundreds); the native DuckDB binding stays in node_modules. What is
+// imported dynamically (the cloud SDKs behind s3://, az://, gs://) goes to separate chunks, so
+// commands that do not touch object storage never parse them.
 import { build } from "esbuild";
 
 await build({
   entryPoints: ["src/cli/main.ts"],
-  outfile: "dist/trove.mjs",
+  outdir: "dist",
+  entryNames: "trove",
+  chunkNames: "chunks/[name]-[hash]",
+  outExtension: { ".js": ".mjs" },
+  splitting: true,
   bundle: true,
   platform: "node",
   format: "esm",

@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    globalSetup: ["test/setup/system-packages.ts"],
+    // system-packages first: the servers need the Debian packages it installs.
+    globalSetup: ["test/setup/system-packages.ts", "test/setup/radosgw.ts", "test/setup/azurite.ts"],
   },
 });

@@ -15,7 +15,18 @@
 # userblock.h5  a 512-byte user block: the superblock and base address at 512
 # big.h5     libver='latest': paged fixed array, extensible array with secondary blocks, deeper
 #            v2 B-trees, a dense group big enough for fractal-heap indirect blocks
+# filters.h5  blosc (32001: lz4, zstd, zlib, blosclz; byte/bit shuffle; with HDF5 shuffle) written
+#            through hdf5plugin's Debian blosc plugin; zstd (32015) chunks compressed by
+#            numcodecs and stored with write_direct_chunk (Debian has no zstd HDF5 plugin, so h5py
+#            cannot read them: their expected values are the chunks numcodecs decodes)
+# regions.h5 region references (h5py.regionref_dtype): hyperslabs, points, all, none; in a
+#            dataset and an attribute; expected selections under "regionSelections"
+# vds.h5     virtual datasets (h5py.VirtualLayout) mapping datasets of the same file (".") and
+#            of the sibling vds-source.h5, with strides, 2-D blocks and a fill value
 # (no superblock v1 file: it needs a non-default istore K, which h5py 3.7 cannot set)
+#
+#   /usr/bin/python3 scripts/h5/make-fixtures.py filters regions vds   # only these files
+# filters.h5 needs python3-hdf5plugin (and its hdf5-filter-plugin-blosc-serial) and python3-numcodecs
 
 import os
 import sys
@@ -180,7 +191,29 @@ def make_userblock():
     return p
 
 
-for make in (make_basic, make_latest, make_v108, make_big, make_userblock):
-    path = make()
+def finish(path):
     h5json.write(path, path[:-3] + ".expected.json")
-    print(os.path.basename(path), os.path.getsize(path), "bytes")
+    return path
+
+
+MAKERS = {
+    "basic": lambda: finish(make_basic()),
+    "latest": lambda: finish(make_latest()),
+    "v108": lambda: finish(make_v108()),
+    "big": lambda: finish(make_big()),
+    "userblock": lambda: finish(make_userblock()),
+}
+
+
+def main(names):
+    import features  # only the newer fixtures need hdf5plugin and numcodecs
+
+    makers = dict(MAKERS, filters=lambda: features.make_filters(OUT), regions=lambda: features.make_regions(OUT),
+                  vds=lambda: features.make_vds(OUT))
+    for name in names or list(makers):
+        path = makers[name]()
+        print(os.path.basename(path), os.path.getsize(path), "bytes")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -14,6 +14,11 @@ import * as status from "./commands/status.ts";
 import * as run from "./commands/run.ts";
 import * as log from "./commands/log.ts";
 import * as lineage from "./commands/lineage.ts";
+import * as lindi from "./commands/lindi.ts";
+import * as snapshot from "./commands/snapshot.ts";
+import * as versions from "./commands/versions.ts";
+import * as push from "./commands/push.ts";
+import * as pull from "./commands/pull.ts";
 
 /** Exit codes: 0 done, 1 unexpected failure (a bug), 2 bad input (config, path, SQL, usage). */
 export async function main(argv: string[]): Promise<number> {
@@ -36,7 +41,7 @@ Start with:
   trove index DIR            build or update the catalog (.trove/catalog/*.parquet)
   trove query -d DIR "SQL"   query it`,
     );
-  for (const command of [demo, init, index, status, run, log, lineage, parse, query, ls, one]) command.register(program);
+  for (const command of [demo, init, index, status, run, log, lineage, parse, query, ls, one, snapshot, versions, push, pull, lindi]) command.register(program);
   const exitOverride = (c: Command): void => {
     c.exitOverride();
     c.commands.forEach(exitOverride);

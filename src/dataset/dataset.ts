@@ -6,6 +6,7 @@
 //   await ds.RS.EEG.files({ extension: "edf" });
 //   await ds.query("SELECT task, count(*) AS n FROM files GROUP BY task");
 //   ds.close();
+//   const v1 = await Dataset.open("s3://bucket/lab/sonetaa", { version: "v1.0" });  // a pushed version (VersionedDataset)
 
 import type { Config } from "../config/load.ts";
 import { loadConfig } from "../config/load.ts";
@@ -17,6 +18,11 @@ import { Scope } from "./scope.ts";
 import { importOneCacheInRoot } from "../compat/one/auto-import.ts";
 import { type CatalogSession, openSession } from "./session.ts";
 import { type Named, withScopeNames } from "./sugar.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type OpenVersionOptions, VersionedDataset } from "../versions/open.ts";
+import { localVersions } from "../versions/local.ts";
+import { isUri } from "../versions/stores.ts";
 
 /** The manifest of the dataset's catalog, refusing a missing one or one in an older format. */
 export function currentCatalog(config: Config, dir = config.root): CatalogManifest {
@@ -41,8 +47,22 @@ export class Dataset extends Scope {
     return this.session.manifest;
   }
 
-  /** Opens the dataset whose trove.toml is in `dir` (or is `dir`); it must have been indexed. */
-  static async open(dir: string): Promise<Named<Dataset>> {
+  /**
+   * Opens the dataset whose trove.toml is in `dir` (or is `dir`); it must have been indexed.
+   * A store URI, or a `version` (of the folder's own snapshots, or of a store folder), opens that
+   * version read-only instead: its tables are fetched lazily, per table, into a local cache.
+   */
+  static open(uri: `${string}://${string}`, options?: OpenVersionOptions): Promise<VersionedDataset>;
+  static open(dir: string, options: OpenVersionOptions & { version: string }): Promise<VersionedDataset>;
+  static open(dir: string): Promise<Named<Dataset>>;
+  static async open(dir: string, options?: OpenVersionOptions): Promise<Named<Dataset> | VersionedDataset> {
+    if (isUri(dir)) return VersionedDataset.open(dir, options);
+    const hasConfig = existsSync(dir) && (existsSync(join(dir, "trove.toml")) || dir.endsWith(".toml"));
+    if (options?.version !== undefined) {
+      return VersionedDataset.open(hasConfig ? localVersions((await loadConfig(dir)).root) : dir, options);
+    }
+    // a folder a dataset was pushed to (no trove.toml, a versions layout): its latest version
+    if (!hasConfig && (existsSync(join(dir, "versions")) || existsSync(join(dir, "latest")))) return VersionedDataset.open(dir, options);
     return Dataset.fromConfig(await loadConfig(dir), dir);
   }
 

@@ -62,9 +62,20 @@ async function walk<K>(
   async function visit(address: number, expectLevel: number | undefined): Promise<void> {
     if (seen.has(address)) throw new H5FormatError("v1 B-tree has a cycle", { path, offset: ctx.abs(address) });
     seen.add(address);
-    const node = await readNode(ctx, address, type, keySize, readKey, path);
+    const node = await (pending.get(address) ?? readNode(ctx, address, type, keySize, readKey, path));
+    pending.delete(address);
     if (expectLevel !== undefined && node.level !== expectLevel) {
       throw new H5FormatError(`v1 B-tree node level ${node.level}, expected ${expectLevel}`, { path, offset: ctx.abs(address) });
+    }
+    if (node.level > 0) {
+      // Ask for all children at once, then visit them in order: over HTTP their reads share
+      // requests and run side by side instead of one round trip per node.
+      for (const child of node.children) {
+        if (child === UNDEF || seen.has(child) || pending.has(child)) continue;
+        const p = readNode(ctx, child, type, keySize, readKey, path);
+        p.catch(() => {}); // awaited (and thrown) when visited
+        pending.set(child, p);
+      }
     }
     for (let i = 0; i < node.children.length; i++) {
       if (node.children[i] === UNDEF) continue;
@@ -72,6 +83,7 @@ async function walk<K>(
       else await visit(node.children[i], node.level - 1);
     }
   }
+  const pending = new Map<number, Promise<Node<K>>>();
   if (root !== UNDEF) await visit(root, undefined);
 }
 
@@ -87,20 +99,25 @@ export async function groupNodes(ctx: H5Context, root: number, path?: string): P
 export async function chunkRecords(ctx: H5Context, root: number, rank: number, path?: string): Promise<ChunkRecord[]> {
   const out: ChunkRecord[] = [];
   const keySize = 8 + 8 * (rank + 1);
-  type Key = { size: number; mask: number; offset: number[] };
-  await walk<Key>(
+  // one object per chunk: the key read from the node becomes the record (a million chunks make
+  // a million of these, so no intermediate key objects or sliced arrays)
+  await walk<ChunkRecord>(
     ctx,
     root,
     1,
     keySize,
     (c) => {
       const size = c.u32();
-      const mask = c.u32();
-      const offset: number[] = [];
-      for (let i = 0; i <= rank; i++) offset.push(c.u64());
-      return { size, mask, offset: offset.slice(0, rank) };
+      const filterMask = c.u32();
+      const offset = new Array<number>(rank);
+      for (let i = 0; i < rank; i++) offset[i] = c.u64();
+      c.skip(8); // the element-size "dimension"
+      return { offset, address: 0, size, filterMask };
     },
-    (k, child) => out.push({ offset: k.offset, address: ctx.abs(child), size: k.size, filterMask: k.mask }),
+    (k, child) => {
+      k.address = ctx.abs(child);
+      out.push(k);
+    },
     path,
   );
   return out;

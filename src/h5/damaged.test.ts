@@ -1,6 +1,7 @@
 // Damaged files: flip bytes or truncate the fixture files and walk everything (tree, attributes,
-// chunk tables, values). Every failure must be a TroveError (H5FormatError, H5UnsupportedError,
-// H5NotFoundError), never a RangeError/TypeError, a hang or a huge allocation.
+// chunk tables, values; also blosc/lz4/zstd chunks, region references and virtual datasets). Every
+// failure must be a TroveError (H5FormatError, H5UnsupportedError, H5NotFoundError), never a
+// RangeError/TypeError, a hang or a huge allocation.
 //
 //   npx vitest run src/h5/damaged
 
@@ -67,7 +68,7 @@ function rng(seed: number): () => number {
 }
 
 describe("damaged files", () => {
-  for (const name of ["basic", "latest", "big"]) {
+  for (const name of ["basic", "latest", "big", "filters", "regions", "vds"]) {
     it(`${name}.h5 with flipped bytes fails only with TroveErrors`, async () => {
       const orig = new Uint8Array(readFileSync(join(dir, `${name}.h5`)));
       expect(await walkAll(orig)).toBeNull();

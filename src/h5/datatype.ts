@@ -18,7 +18,8 @@ export type Datatype =
   | { class: "bitfield"; size: number; order: ByteOrder }
   | { class: "opaque"; size: number; tag: string }
   | { class: "compound"; size: number; members: CompoundMember[] }
-  | { class: "reference"; size: number; kind: "object" | "region" }
+  /** "revised": HDF5 1.12's H5R_ref_t (object, region or attribute), not read. */
+  | { class: "reference"; size: number; kind: "object" | "region" | "revised" }
   | { class: "enum"; size: number; base: Datatype; members: { name: string; value: number | bigint }[] }
   | { class: "vlen-string"; size: number; padding: number; charset: Charset }
   | { class: "vlen"; size: number; base: Datatype }
@@ -93,7 +94,7 @@ export function parseDatatype(c: Cursor): Datatype {
       return { class: "compound", size, members };
     }
     case 7:
-      return { class: "reference", size, kind: (b0 & 0x0f) === 0 ? "object" : "region" };
+      return { class: "reference", size, kind: (b0 & 0x0f) === 0 ? "object" : (b0 & 0x0f) === 1 ? "region" : "revised" };
     case 8: {
       const n = b0 | (b1 << 8);
       const base = parseDatatype(c);

@@ -45,3 +45,35 @@ export class H5UnsupportedError extends H5PlacedError {
 export class H5NotFoundError extends TroveError {
   override name = "H5NotFoundError";
 }
+
+/**
+ * Reading a remote file over HTTP failed: the server refused, cut the body short, ignored Range,
+ * or kept failing after the retries. Names the URL without userinfo or query string (presigned
+ * URLs carry credentials there) and the offset of the read.
+ */
+export class H5RemoteError extends H5PlacedError {
+  override name = "H5RemoteError";
+  /** The URL as shown in the message (no credentials, no query). */
+  readonly url: string;
+  /** The HTTP status, when a response came back. */
+  readonly status: number | undefined;
+  constructor(detail: string, where: H5Where & { url: string; status?: number }) {
+    super(`${detail}: ${where.url}`, where);
+    this.url = where.url;
+    this.status = where.status;
+  }
+}
+
+/** A URL fit for a message: no user:password@, no ?query, no #fragment. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, "//").replace(/[?#].*$/, "");
+  }
+}

@@ -103,7 +103,7 @@ export async function compareWithExpected(file: H5File, exp: Expected, opts: Com
           // user block's end); ours are absolute file offsets, which is what a range read needs
           const base = file.superblock.baseAddress;
           const rows = (await obj.chunkTable()).map((r) => ({ address: r.address - base, filterMask: r.filterMask, offset: r.offset, size: r.size }));
-          const strip = (t: { address: number }[]) => t.map((r) => ({ ...r, address: opts.addresses === false ? 0 : r.address }));
+          const strip = <T extends { address: number }>(t: T[]): T[] => t.map((r) => ({ ...r, address: opts.addresses === false ? 0 : r.address }));
           // HDF5 1.10's H5Dget_chunk_info mis-maps extensible-array indexes when the unlimited
           // dimension is not the first (offsets past the extent, e.g. [0, 55] in a 24 x 14
           // dataset): then only the stored chunks themselves (address, size, mask) can be compared;

@@ -1,7 +1,7 @@
 // The public face of the HDF5 reader: open a file through a range reader, walk its groups, read
 // attributes, dataset metadata, chunk tables and values, resolve object references to paths.
 //
-//   const file = await H5File.open(await LocalFileReader.open("x.nwb"));
+//   const file = await H5File.openSource("x.nwb");    // or "https://host/x.nwb", or H5File.open(reader)
 //   const g = await file.get("/acquisition");          // H5Group
 //   await (g as H5Group).keys();                         // ["ElectricalSeries"]
 //   const ds = (await file.get("/acquisition/ElectricalSeries/data")) as H5Dataset;
@@ -16,7 +16,8 @@ import { H5Dataset, openDataset } from "./dataset.ts";
 import { H5FormatError, H5NotFoundError, H5UnsupportedError } from "./errors.ts";
 import { isGroupHeader, readLinks, type Link } from "./group.ts";
 import { MSG, readObjectHeader } from "./object-header.ts";
-import { LocalFileReader, type RangeReader } from "./reader.ts";
+import { openRangeReader, type OpenReaderOptions } from "./open-reader.ts";
+import type { RangeReader } from "./reader.ts";
 import { readSuperblock, type Superblock } from "./superblock.ts";
 import { H5Reference } from "./values.ts";
 
@@ -87,15 +88,23 @@ export class H5File {
     return f;
   }
 
-  /** Open a local file by path (closing the file closes the reader). */
-  static async openPath(path: string): Promise<H5File> {
-    const reader = await LocalFileReader.open(path);
+  /**
+   * Open a local path, a file:// URL or an http(s) URL (Range requests); closing the file closes
+   * the reader.
+   */
+  static async openSource(pathOrUrl: string, opts: OpenReaderOptions = {}): Promise<H5File> {
+    const reader = await openRangeReader(pathOrUrl, opts);
     try {
       return await H5File.open(reader);
     } catch (e) {
       await reader.close();
       throw e;
     }
+  }
+
+  /** Open a local file by path: openSource under its older name. */
+  static openPath(path: string): Promise<H5File> {
+    return H5File.openSource(path);
   }
 
   close(): Promise<void> {
@@ -152,20 +161,28 @@ export class H5File {
     return p;
   }
 
+  /**
+   * Address → path as HDF5's H5Rdereference + H5Iget_name report it (H5G_get_name_by_addr): the
+   * first path met walking depth first, each group's links in order, a group's members before
+   * its next sibling, each group entered once.
+   */
   private async addressMap(): Promise<Map<number, string>> {
     const map = new Map<number, string>([[this.root.address, "/"]]);
-    const queue: [string, number][] = [["/", this.root.address]];
-    while (queue.length) {
-      const [path, address] = queue.shift()!;
+    const entered = new Set<number>([this.root.address]);
+    const visit = async (path: string, address: number): Promise<void> => {
       const oh = await readObjectHeader(this.ctx, address, path);
-      if (!isGroupHeader(oh) && address !== this.root.address) continue;
+      if (!isGroupHeader(oh) && address !== this.root.address) return;
       for (const l of await readLinks(this.ctx, oh, path)) {
-        if (l.kind !== "hard" || map.has(l.address)) continue;
+        if (l.kind !== "hard") continue;
         const p = join(path, l.name);
-        map.set(l.address, p);
-        queue.push([p, l.address]);
+        if (!map.has(l.address)) map.set(l.address, p);
+        if (entered.has(l.address)) continue;
+        entered.add(l.address);
+        await visit(p, l.address);
       }
-    }
+    };
+    await visit("/", this.root.address);
     return map;
   }
+
 }

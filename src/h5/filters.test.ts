@@ -32,7 +32,7 @@ describe("filters", () => {
     const stored = new Uint8Array(9);
     stored.set(data);
     new DataView(stored.buffer).setUint32(5, sum, true);
-    expect(Array.from(unfilter([f(3)], stored, 0, 1, {}))).toEqual([1, 2, 3, 4, 5]);
+    expect(Array.from(unfilter([f(3)], stored, 0, 1, {}) as Uint8Array)).toEqual([1, 2, 3, 4, 5]);
     stored[0] ^= 1;
     expect(() => unfilter([f(3)], stored, 0, 1, {})).toThrow(H5FormatError);
   });
@@ -43,8 +43,8 @@ describe("filters", () => {
     expect(unfilter([f(1)], z, 0, 1, {}, 1000)).toEqual(raw);
     expect(unfilter([f(1)], z, 1, 1, {})).toBe(z);
     expect(() => unfilter([f(1)], z, 0, 1, { path: "/x" }, 100)).toThrow(H5FormatError);
-    expect(() => unfilter([f(32001)], z, 0, 1, { path: "/x" })).toThrow(H5UnsupportedError);
-    expect(() => unfilter([f(32001)], z, 0, 1, { path: "/x" })).toThrow(/filter 32001/);
+    expect(() => unfilter([f(307)], z, 0, 1, { path: "/x" })).toThrow(H5UnsupportedError);
+    expect(() => unfilter([f(307)], z, 0, 1, { path: "/x" })).toThrow(/filter 307/);
   });
 
   it("decodes float16", () => {

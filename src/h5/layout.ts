@@ -1,6 +1,7 @@
 // The data layout message (where a dataset's bytes are) and the fill-value messages (what
 // unwritten elements hold). Layout versions 1-3 (compact, contiguous, chunked with a v1 B-tree)
-// and 4 (chunked with a single-chunk, implicit, fixed-array, extensible-array or v2 B-tree index).
+// and 4 (chunked with a single-chunk, implicit, fixed-array, extensible-array or v2 B-tree index;
+// virtual: where the global heap keeps the source mapping, which vds.ts reads).
 //
 //   const layout = parseLayout(cursor);
 //   if (layout.class === "chunked") layout.chunkDims; layout.index.type;
@@ -29,7 +30,13 @@ export type Layout =
       /** Layout v4 flag: partial edge chunks are stored unfiltered. */
       edgeUnfiltered: boolean;
     }
-  | { class: "virtual"; version: number };
+  | {
+      class: "virtual";
+      version: number;
+      /** The global heap collection and object holding the mapping (see vds.ts). */
+      heapAddress: number;
+      heapIndex: number;
+    };
 
 export function parseLayout(c: Cursor): Layout {
   const version = c.u8();
@@ -57,7 +64,7 @@ export function parseLayout(c: Cursor): Layout {
     return { class: "compact", version, data: c.take(size), offset };
   }
   if (cls === 1) return { class: "contiguous", version, address: c.offset(), size: c.length() };
-  if (cls === 3) return { class: "virtual", version };
+  if (cls === 3) return { class: "virtual", version, heapAddress: c.offset(), heapIndex: c.u32() };
   if (cls !== 2) c.fail(`data layout class ${cls}`);
   if (version === 3) {
     const ndims = c.u8();

@@ -46,6 +46,7 @@ export interface LocalFileReaderOptions {
 /** A local file read through one file handle and an LRU block cache. */
 export class LocalFileReader implements RangeReader {
   private readonly blocks = new Map<number, Uint8Array>();
+  private readonly loading = new Map<number, Promise<Uint8Array>>();
   private constructor(
     private readonly fh: FileHandle,
     readonly size: number,
@@ -64,13 +65,23 @@ export class LocalFileReader implements RangeReader {
     }
   }
 
-  private async block(i: number): Promise<Uint8Array> {
+  private block(i: number): Promise<Uint8Array> {
     const hit = this.blocks.get(i);
     if (hit) {
       this.blocks.delete(i);
       this.blocks.set(i, hit);
-      return hit;
+      return Promise.resolve(hit);
     }
+    // concurrent readers of one block (a B-tree's sibling nodes, read side by side) share one read
+    let p = this.loading.get(i);
+    if (!p) {
+      p = this.load(i).finally(() => this.loading.delete(i));
+      this.loading.set(i, p);
+    }
+    return p;
+  }
+
+  private async load(i: number): Promise<Uint8Array> {
     const start = i * this.blockSize;
     const len = Math.min(this.blockSize, this.size - start);
     const buf = new Uint8Array(len);

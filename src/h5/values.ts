@@ -1,7 +1,8 @@
 // Element bytes to JS values, per datatype: numbers become typed arrays (64-bit integers
 // BigInt64Array/BigUint64Array, float16 Float32Array), everything else a JS array of strings,
 // booleans (h5py's bool enum), objects (compound), arrays (array members, vlen sequences),
-// H5Reference (object references) or Uint8Array (opaque, bitfield, time).
+// H5Reference (object references), H5RegionReference (region references) or Uint8Array (opaque,
+// bitfield, time).
 //
 //   const values = await decodeValues(ctx, dtype, bytes, count, "/data");
 
@@ -10,6 +11,10 @@ import { Cursor, UNDEF, utf8 } from "./cursor.ts";
 import { isBoolEnum, PAD_SPACE, type Datatype } from "./datatype.ts";
 import { H5UnsupportedError } from "./errors.ts";
 import { globalHeapObject } from "./global-heap.ts";
+import { H5Reference } from "./references.ts";
+import { readRegionReference } from "./region.ts";
+
+export { H5Reference, H5RegionReference, type H5Selection } from "./references.ts";
 
 export type NumericArray =
   | Int8Array
@@ -24,11 +29,6 @@ export type NumericArray =
   | Float64Array;
 
 export type H5Values = NumericArray | unknown[];
-
-/** An object reference: the address of the object header it points to. */
-export class H5Reference {
-  constructor(readonly address: number) {}
-}
 
 function typedArrayFor(t: Datatype, buf: ArrayBuffer): NumericArray | undefined {
   if (t.class === "int") {
@@ -130,7 +130,8 @@ async function decodeOne(ctx: H5Context, t: Datatype, bytes: Uint8Array, pos: nu
       return Array.from(vals as ArrayLike<unknown>);
     }
     case "reference": {
-      if (t.kind !== "object") throw new H5UnsupportedError("region references", { path });
+      if (t.kind === "region") return readRegionReference(ctx, b, path);
+      if (t.kind !== "object") throw new H5UnsupportedError("HDF5 1.12 references (H5R_ref_t)", { path });
       const c = new Cursor(b, 0, ctx.sizes, path);
       const addr = c.offset();
       return addr === UNDEF || addr === 0 ? null : new H5Reference(addr);

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../test/fixtures.ts";
 import { H5File } from "../h5/index.ts";
 import { fromHdf5 } from "./from-hdf5.ts";
-import { compoundRows, LindiFile } from "./read.ts";
+import { LindiDataset } from "./dataset.ts";
+import { LindiFile } from "./file.ts";
 import { isChunkRef } from "./refs.ts";
 import { canonValues } from "./testing.ts";
 
@@ -29,11 +30,14 @@ const expected = (n: string) => JSON.parse(readFileSync(resolve(repoRoot, "test/
 /** What LINDI cannot express in basic.h5 / latest.h5 (LINDI itself raises on these). */
 const UNSUPPORTED = ["/@empty", "/compound", "/ext", "/null", "/opaque", "/uses_named_type@typed_attr", "/vlen_int"];
 
+function dataset(f: LindiFile, key: string): LindiDataset {
+  const d = f.get(key);
+  if (!(d instanceof LindiDataset)) throw new Error(`${key} is not a dataset`);
+  return d;
+}
+
 async function valuesOf(f: LindiFile, key: string): Promise<unknown[]> {
-  const a = await f.readArray(key);
-  const vals = Array.from(a.values as ArrayLike<unknown>);
-  const cd = a.attrs._COMPOUND_DTYPE as [string, string][] | undefined;
-  return cd ? compoundRows(vals, cd) : vals;
+  return Array.from((await dataset(f, key).read()) as ArrayLike<unknown>);
 }
 
 describe("fromHdf5 on the h5 fixtures", () => {
@@ -43,7 +47,7 @@ describe("fromHdf5 on the h5 fixtures", () => {
         const exp = expected(name);
         const { rfs, skipped } = await fromHdf5(h5(name), { url: h5(name), onUnsupported: "skip", maxInlineSize: inline, templates: false });
         expect(skipped.map((s) => s.path).sort()).toEqual(name === "basic" || name === "latest" ? UNSUPPORTED : []);
-        const f = new LindiFile(rfs, "/");
+        const f = LindiFile.fromRfs(rfs, "/");
         const file = await H5File.openPath(h5(name));
         const base = file.superblock.baseAddress;
         await file.close();
@@ -55,7 +59,7 @@ describe("fromHdf5 on the h5 fixtures", () => {
             continue;
           }
           if (o.kind !== "dataset") continue;
-          const z = f.zarray(key);
+          const z = dataset(f, key).zarray;
           expect(z.shape).toEqual(o.shape && o.shape.length ? o.shape : [1]);
           const chunkRefs = Object.entries(rfs.refs).filter(([k, v]) => k.startsWith(`${key}/`) && !k.slice(key.length + 1).includes("/") && isChunkRef(v));
           if (o.chunkTable && chunkRefs.length) {
@@ -64,7 +68,7 @@ describe("fromHdf5 on the h5 fixtures", () => {
             expect(chunkRefs).toEqual(want);
           }
           if (o.layout === "contiguous" && chunkRefs.length) expect(chunkRefs.map(([, v]) => (v as unknown[])[1])).toEqual([o.offset]);
-          const link = f.attrs(key)._EXTERNAL_ARRAY_LINK;
+          const link = dataset(f, key).externalLink;
           if (link) {
             expect(link).toEqual({ link_type: "hdf5_dataset", name: key, url: h5(name) });
             expect(o.chunkTable!.length).toBeGreaterThan(1000);
@@ -83,12 +87,12 @@ describe("LINDI's options", () => {
   it("splits an unfiltered contiguous dataset into virtual chunks along axis 0", async () => {
     const path = h5("latest");
     const { rfs } = await fromHdf5(path, { maxInlineSize: 0, contiguousDatasetMaxChunkSize: 40, templates: false, onUnsupported: "skip" });
-    const f = new LindiFile(rfs, "/");
+    const f = LindiFile.fromRfs(rfs, "/");
     // /contig is 3x4 float64 at one offset: rows of 32 bytes, 40 // 32 = 1 row per chunk
     const offset = expected("latest").objects["/contig"].offset!;
-    expect(f.zarray("contig")).toMatchObject({ shape: [3, 4], chunks: [1, 4], filters: null });
+    expect(dataset(f, "contig").zarray).toMatchObject({ shape: [3, 4], chunks: [1, 4], filters: null });
     expect([0, 1, 2].map((i) => rfs.refs[`contig/${i}.0`])).toEqual([0, 1, 2].map((i) => [path, offset + 32 * i, 32]));
-    expect(Array.from((await f.readArray("contig")).values as Float64Array)).toEqual(expected("latest").objects["/contig"].values);
+    expect(Array.from((await dataset(f, "contig").read()) as Float64Array)).toEqual(expected("latest").objects["/contig"].values);
   });
   it("throws LindiError on what LINDI cannot express unless told to skip", async () => {
     await expect(fromHdf5(h5("basic"))).rejects.toThrow(/not supported/);

@@ -4,13 +4,19 @@
 // _EXTERNAL_ARRAY_LINK annotations (lindi 0.4.5 LindiH5ZarrStore.to_reference_file_system).
 //
 //   const { rfs } = await fromHdf5("x.nwb", { url: "https://host/x.nwb" });
+//   const { rfs: remote } = await fromHdf5("https://host/x.nwb");   // read over HTTP, refs name the URL
 //   writeFileSync("x.nwb.lindi.json", stringifyRfs(rfs));
 
 import { H5Dataset, H5File, H5Group, H5Reference, type Datatype } from "../h5/index.ts";
+import { readAttributes, type Attribute } from "../h5/attributes.ts";
 import { UNDEF } from "../h5/cursor.ts";
+import { readObjectHeader } from "../h5/object-header.ts";
+import { H5RegionReference } from "../h5/references.ts";
 import { attrToZarr, referenceToZarr } from "./attrs.ts";
+import { bloscEncode, DEFAULT_BLOSC, itemsizeOf } from "./blosc-encode.ts";
 import { LindiError } from "./errors.ts";
-import { encodeInline, useTemplates, type Rfs } from "./refs.ts";
+import { plainFloats, PyFloat } from "./pyjson.ts";
+import { encodeInline, isChunkRef, useTemplates, type ChunkRef, type RefValue, type Rfs } from "./refs.ts";
 import { codecsFromH5, encodeJsonChunk, JSON_CODEC, numpyName, ZGROUP, zarray } from "./zarr-meta.ts";
 
 export interface FromHdf5Options {
@@ -35,10 +41,14 @@ export interface FromHdf5Result {
 
 const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
 
-export async function fromHdf5(path: string, opts: FromHdf5Options = {}): Promise<FromHdf5Result> {
-  const file = await H5File.openPath(path);
+/** Attributes by name with their datatype and dataspace (floats and nested arrays need them). */
+type Attrs = Record<string, Attribute>;
+
+/** From a local path, a file:// URL or an http(s) URL (read with Range requests; refs name that URL). */
+export async function fromHdf5(pathOrUrl: string, opts: FromHdf5Options = {}): Promise<FromHdf5Result> {
+  const file = await H5File.openSource(pathOrUrl);
   try {
-    return await fromH5File(file, opts.url ?? path, opts);
+    return await fromH5File(file, opts.url ?? pathOrUrl, opts);
   } finally {
     await file.close();
   }
@@ -50,12 +60,12 @@ export async function fromH5File(file: H5File, url: string, opts: FromHdf5Option
   const conv = new Converter(file, url, rfs, opts, skipped);
   const guard = async (p: string, fn: () => Promise<void>) => {
     if (opts.onUnsupported !== "skip") return fn();
-    const before = { ...rfs.refs };
+    const mark = conv.mark();
     try {
       await fn();
     } catch (e) {
       if (!(e instanceof LindiError)) throw e;
-      rfs.refs = before;
+      conv.rollback(mark);
       skipped.push({ path: "/" + p, reason: e.message });
     }
   };
@@ -78,7 +88,7 @@ export async function fromH5File(file: H5File, url: string, opts: FromHdf5Option
     }
   };
   await walk("", file.rootGroup);
-  if (opts.templates !== false) useTemplates(rfs);
+  if (opts.templates !== false) conv.templates();
   return { rfs, skipped };
 }
 
@@ -92,19 +102,20 @@ function isBool(t: Datatype): boolean {
   return t.class === "enum" && t.members.length === 2 && t.base.size === 1 && t.members.some((m) => m.name === "FALSE") && t.members.some((m) => m.name === "TRUE");
 }
 
-/** A fill value's bytes as a number (zarr's fill_value), 0 when absent. */
-function fillNumber(bytes: Uint8Array | undefined, dtype: string): number | string {
-  if (!bytes || !bytes.length) return 0;
+/** A fill value's bytes as a number (zarr's fill_value), 0 when absent; floats as PyFloat (zarr writes 0.0). */
+function fillNumber(bytes: Uint8Array | undefined, dtype: string): number | string | PyFloat {
+  const zero = dtype[1] === "f" ? new PyFloat(0) : 0;
+  if (!bytes || !bytes.length) return zero;
   const size = Number(dtype.slice(2));
-  if (bytes.length < size) return 0;
+  if (bytes.length < size) return zero;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, size);
   const le = dtype[0] !== ">";
   const kind = dtype[1];
   let v: number;
   if (kind === "f") {
-    if (size === 2) return 0; // rare; LINDI/zarr would write the half value
+    if (size === 2) return zero; // rare; LINDI/zarr would write the half value
     v = size === 4 ? dv.getFloat32(0, le) : dv.getFloat64(0, le);
-    return Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : v;
+    return Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : new PyFloat(v);
   }
   const signed = kind === "i";
   if (size === 1) return signed ? dv.getInt8(0) : dv.getUint8(0);
@@ -122,26 +133,73 @@ class Converter {
     private readonly skipped: FromHdf5Result["skipped"],
   ) {}
 
-  private put(key: string, v: Rfs["refs"][string]): void {
-    this.rfs.refs[key] = v;
+  /** Every chunk ref put, in order: templating them needs no pass over a million-key refs object. */
+  private readonly chunkRefs: ChunkRef[] = [];
+  /** What put() replaced, so a skipped dataset can be undone without copying the refs per dataset. */
+  private readonly journal: [string, RefValue | undefined][] = [];
+  private journaling = false;
+  private foreignUrl = false;
+
+  private put(key: string, v: RefValue): void {
+    const refs = this.rfs.refs;
+    if (this.journaling) this.journal.push([key, Object.hasOwn(refs, key) ? refs[key] : undefined]);
+    refs[key] = v;
+    if (isChunkRef(v)) {
+      this.chunkRefs.push(v);
+      if (v[0] !== this.url) this.foreignUrl = true;
+    }
   }
 
-  private async zattrs(key: string, attrs: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<void> {
+  mark(): { journal: number; chunkRefs: number } {
+    this.journaling = true;
+    return { journal: this.journal.length, chunkRefs: this.chunkRefs.length };
+  }
+
+  rollback(m: { journal: number; chunkRefs: number }): void {
+    const refs = this.rfs.refs;
+    for (let i = this.journal.length - 1; i >= m.journal; i--) {
+      const [k, old] = this.journal[i];
+      if (old === undefined) delete refs[k];
+      else refs[k] = old;
+    }
+    this.journal.length = m.journal;
+    this.chunkRefs.length = m.chunkRefs;
+  }
+
+  /** LINDI's use_templates_in_rfs; every ref names this.url, so it becomes u1 when used 5 times or more. */
+  templates(): void {
+    if (this.foreignUrl) return useTemplates(this.rfs);
+    if (this.chunkRefs.length < 5) return;
+    this.rfs.templates = { u1: this.url };
+    for (const v of this.chunkRefs) v[0] = "{{u1}}";
+  }
+
+  private async attrs(o: H5Group | H5Dataset): Promise<Attrs> {
+    const ctx = this.file.ctx;
+    const list = await readAttributes(ctx, await readObjectHeader(ctx, o.address, o.path), o.path);
+    return Object.fromEntries(list.map((a) => [a.name, a]));
+  }
+
+  private async zattrs(key: string, attrs: Attrs, extra: Record<string, unknown> = {}): Promise<void> {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(attrs)) {
+    for (const [k, { value: v, dtype, space }] of Object.entries(attrs)) {
       try {
-        out[k] = await attrToZarr(v, `${key} ${k}`, this.file);
+        // a region reference is an H5Reference too: attrToZarr would keep only its object
+        if (v instanceof H5RegionReference || (Array.isArray(v) && v.some((x) => x instanceof H5RegionReference))) {
+          throw new LindiError(`region references are not supported (attribute ${k} of /${key})`);
+        }
+        out[k] = await attrToZarr(v, `${key} ${k}`, this.file, dtype, space.shape);
       } catch (e) {
         if (!(e instanceof LindiError) || this.opts.onUnsupported !== "skip") throw e;
         this.skipped.push({ path: `/${key}@${k}`, reason: e.message });
       }
     }
     Object.assign(out, extra);
-    if (Object.keys(out).length) this.put(join(key, ".zattrs"), out);
+    if (Object.keys(out).length) this.put(join(key, ".zattrs"), plainFloats(out));
   }
 
   async groupMeta(key: string, g: H5Group): Promise<void> {
-    await this.zattrs(key, await g.attrs());
+    await this.zattrs(key, await this.attrs(g));
     this.put(join(key, ".zgroup"), { ...ZGROUP });
   }
 
@@ -152,9 +210,10 @@ class Converter {
 
   async dataset(key: string, ds: H5Dataset): Promise<void> {
     const t = ds.type;
-    const attrs = await ds.attrs();
+    const attrs = await this.attrs(ds);
     if (ds.space.kind === "null") throw new LindiError(`dataset ${key} has a null dataspace`);
     if (ds.layout.class === "virtual") throw new LindiError(`dataset ${key} is a virtual dataset`);
+    if (t.class === "reference" && t.kind !== "object") throw new LindiError(`dataset ${key} holds region references, which are not supported`);
     const scalar = ds.space.kind === "scalar";
     const shape = ds.shape;
     const size = ds.size;
@@ -184,9 +243,11 @@ class Converter {
     if (link || size === 0) return;
     const l = ds.layout;
     if (l.class === "chunked") {
+      const prefix = key ? `${key}/` : "";
       for (const row of await ds.chunkTable()) {
-        const name = row.offset.map((o, i) => Math.floor(o / chunks[i])).join(".");
-        this.put(join(key, name), [this.url, row.address, row.size]);
+        const o = row.offset;
+        const name = rank === 1 ? String(Math.floor(o[0] / chunks[0])) : o.map((x, i) => Math.floor(x / chunks[i])).join(".");
+        this.put(`${prefix}${name}`, [this.url, row.address, row.size]);
       }
     } else if (l.class === "contiguous") {
       if (l.address !== UNDEF) this.put(join(key, shape.map(() => "0").join(".")), [this.url, this.file.ctx.abs(l.address), bytes]);
@@ -196,7 +257,7 @@ class Converter {
   }
 
   /** LINDI's SplitDatasetH5Item: one large unfiltered block as virtual chunks along axis 0. */
-  private async split(key: string, ds: H5Dataset, attrs: Record<string, unknown>, dtype: string, fillValue: unknown, max: number): Promise<void> {
+  private async split(key: string, ds: H5Dataset, attrs: Attrs, dtype: string, fillValue: unknown, max: number): Promise<void> {
     const shape = ds.shape;
     const row = shape.slice(1).reduce((a, b) => a * b, 1) * ds.type.size;
     const nn = Math.max(1, Math.floor(max / row));
@@ -226,17 +287,18 @@ class Converter {
   }
 
   /** LINDI's InlineArray: scalars, small numeric arrays, strings, references and compounds, one chunk. */
-  private async inline(key: string, ds: H5Dataset, attrs: Record<string, unknown>, scalar: boolean): Promise<void> {
+  private async inline(key: string, ds: H5Dataset, attrs: Attrs, scalar: boolean): Promise<void> {
     const t = ds.type;
     const shape = scalar ? [1] : ds.shape;
     const size = ds.size;
     const chunkName = shape.map(() => "0").join(".");
     const extra: Record<string, unknown> = scalar ? { _SCALAR: true } : {};
     let meta: { dtype: string; fillValue: unknown; filters: null | typeof JSON_CODEC[] };
-    let chunk: string | undefined;
+    // the chunk before zarr's Blosc: the array's bytes, or the JSON codec's text
+    let chunk: Uint8Array | string | undefined;
     if (isNumeric(t) || isBool(t)) {
-      meta = { dtype: isBool(t) ? "|b1" : ds.dtype.str, fillValue: isBool(t) ? false : 0, filters: null };
-      if (size) chunk = encodeInline(await ds.readBytes());
+      meta = { dtype: isBool(t) ? "|b1" : ds.dtype.str, fillValue: isBool(t) ? false : t.class === "float" ? new PyFloat(0) : 0, filters: null };
+      if (size) chunk = await ds.readBytes();
     } else if (t.class === "string") {
       const raw = await ds.readBytes();
       if (scalar) {
@@ -244,10 +306,10 @@ class Converter {
         while (end > 0 && raw[end - 1] === 0) end--;
         const v = raw.subarray(0, Math.max(end, 0));
         meta = { dtype: `|S${Math.max(1, v.length)}`, fillValue: "", filters: null };
-        chunk = encodeInline(v.length ? v : new Uint8Array(1));
+        chunk = v.length ? v : new Uint8Array(1);
       } else {
         meta = { dtype: `|S${t.size}`, fillValue: "", filters: null };
-        if (size) chunk = encodeInline(raw);
+        if (size) chunk = raw;
       }
     } else if (t.class === "vlen-string" && scalar) {
       // numpy turns [str] into a <U array: UTF-32LE code points.
@@ -258,7 +320,7 @@ class Converter {
       const dv = new DataView(buf.buffer);
       cps.forEach((c, i) => dv.setUint32(4 * i, c, true));
       meta = { dtype: `<U${n}`, fillValue: "", filters: null };
-      chunk = encodeInline(buf);
+      chunk = buf;
     } else if (!scalar && (t.class === "vlen-string" || (t.class === "reference" && t.kind === "object"))) {
       meta = { dtype: "|O", fillValue: 0, filters: [JSON_CODEC] };
       const vals = await ds.read();
@@ -284,10 +346,11 @@ class Converter {
       const rows: unknown[] = [];
       for (const row of (await ds.read()) as Record<string, unknown>[]) {
         const out: unknown[] = [];
-        for (const [name] of fields) {
+        for (const [i, [name]] of fields.entries()) {
           const v = row[name];
           if (v instanceof H5Reference) out.push(await referenceToZarr(v, this.file));
           else if (typeof v === "bigint") out.push(Number(v));
+          else if (typeof v === "number" && t.members[i].type.class === "float") out.push(new PyFloat(v)); // Python's float(x): -2.0
           else out.push(v);
         }
         rows.push(out);
@@ -298,8 +361,13 @@ class Converter {
     }
     const chunks = size === 0 ? shape.map(() => 1) : shape;
     await this.zattrs(key, attrs, extra);
-    this.put(join(key, ".zarray"), zarray({ shape, chunks, dtype: meta.dtype, fillValue: meta.fillValue, filters: meta.filters }));
-    if (chunk !== undefined) this.put(join(key, chunkName), chunk);
+    // LINDI creates inline arrays with zarr's default compressor (Blosc lz4), so they are compressed
+    const compressor = { ...DEFAULT_BLOSC };
+    this.put(join(key, ".zarray"), zarray({ shape, chunks, dtype: meta.dtype, fillValue: meta.fillValue, filters: meta.filters, compressor }));
+    if (chunk !== undefined) {
+      const raw = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
+      this.put(join(key, chunkName), encodeInline(await bloscEncode(raw, itemsizeOf(meta.dtype))));
+    }
   }
 }
 

@@ -5,8 +5,12 @@
 //
 //   await writeLindiTar("x.lindi.tar", rfs);
 //   const { rfs } = await readLindiTar("x.lindi.tar");   // "./blobs/..." refs point into the tar
+//   await readLindiTar("https://host/x.lindi.tar");     // the same over HTTP range requests
 
-import { open, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
+import { safeUrl } from "../h5/errors.ts";
+import { isHttpUrl, openRangeReader } from "../h5/open-reader.ts";
+import type { RangeReader } from "../h5/reader.ts";
 import { LindiError } from "./errors.ts";
 import { pyJson } from "./pyjson.ts";
 import { decodeInline, isChunkRef, parseRfs, type Rfs } from "./refs.ts";
@@ -125,49 +129,52 @@ export function isUstar(head: Uint8Array): boolean {
 }
 
 /**
- * Read a .lindi.tar: check the entry and index as LINDI's loader does, parse lindi.json, and point
- * "./name" refs at their bytes inside the tar ([tarPath, d + offset, size]).
+ * Read a .lindi.tar from a path, an http(s) URL or an open RangeReader (left open; `location` then
+ * names it in refs and messages): check the entry and index as LINDI's loader does, parse
+ * lindi.json, and point "./name" refs at their bytes inside the tar ([location, d + offset, size]).
+ * Over HTTP this is one or two range requests: the header, entry and index share the first block.
  */
-export async function readLindiTar(path: string): Promise<LindiTar> {
-  const fh = await open(path, "r");
+export async function readLindiTar(source: string | RangeReader, location?: string): Promise<LindiTar> {
+  const own = typeof source === "string";
+  const reader = own ? await openRangeReader(source) : source;
+  const path = location ?? (own ? source : "<tar>");
+  const where = isHttpUrl(path) ? safeUrl(path) : path;
   try {
     const read = async (at: number, n: number) => {
-      const b = new Uint8Array(n);
-      const { bytesRead } = await fh.read(b, 0, n, at);
-      if (bytesRead !== n) throw new LindiError(`${path}: truncated tar (wanted ${n} bytes at ${at})`);
-      return b;
+      if (at + n > reader.size) throw new LindiError(`${where}: truncated tar (wanted ${n} bytes at ${at}, size ${reader.size})`);
+      return reader.read(at, n);
     };
-    if (!isUstar(await read(0, 512))) throw new LindiError(`${path}: not a ustar tar`);
+    if (reader.size < 512 || !isUstar(await read(0, 512))) throw new LindiError(`${where}: not a ustar tar`);
     const json = (b: Uint8Array, what: string) => {
       try {
         return JSON.parse(Buffer.from(b).toString("utf8")) as unknown;
       } catch {
-        throw new LindiError(`${path}: ${what} is not JSON`);
+        throw new LindiError(`${where}: ${what} is not JSON`);
       }
     };
     const entry = json(await read(512, TAR_ENTRY_JSON_SIZE), ".tar_entry.json") as { index?: TarFileInfo };
     const ii = entry.index;
-    if (!ii || typeof ii.d !== "number" || typeof ii.s !== "number") throw new LindiError(`${path}: .tar_entry.json has no index`);
+    if (!ii || typeof ii.d !== "number" || typeof ii.s !== "number") throw new LindiError(`${where}: .tar_entry.json has no index`);
     const index = json(await read(ii.d, ii.s), ".tar_index.json") as { files?: TarFileInfo[] };
     const files = index.files;
-    if (!Array.isArray(files)) throw new LindiError(`${path}: .tar_index.json has no files`);
+    if (!Array.isArray(files)) throw new LindiError(`${where}: .tar_index.json has no files`);
     const byName = new Map(files.map((f) => [f.n, f]));
     const self = byName.get(".tar_index.json");
-    if (!self || (["n", "o", "d", "s"] as const).some((k) => self[k] !== ii[k])) throw new LindiError(`${path}: .tar_index.json does not describe itself as the entry says`);
+    if (!self || (["n", "o", "d", "s"] as const).some((k) => self[k] !== ii[k])) throw new LindiError(`${where}: .tar_index.json does not describe itself as the entry says`);
     const ent = byName.get(".tar_entry.json");
-    if (!ent || ent.o !== 0 || ent.d !== 512 || ent.s !== TAR_ENTRY_JSON_SIZE) throw new LindiError(`${path}: .tar_index.json has a wrong .tar_entry.json`);
+    if (!ent || ent.o !== 0 || ent.d !== 512 || ent.s !== TAR_ENTRY_JSON_SIZE) throw new LindiError(`${where}: .tar_index.json has a wrong .tar_entry.json`);
     const lj = byName.get("lindi.json");
-    if (!lj) throw new LindiError(`${path}: no lindi.json in the tar`);
+    if (!lj) throw new LindiError(`${where}: no lindi.json in the tar`);
     const rfs = parseRfs(Buffer.from(await read(lj.d, lj.s)).toString("utf8"));
     for (const [k, v] of Object.entries(rfs.refs)) {
       if (!isChunkRef(v) || !v[0].startsWith("./")) continue;
       const f = byName.get(v[0].slice(2));
-      if (!f) throw new LindiError(`${path}: ref ${k} names ${v[0]}, which is not in the tar`);
-      if (v[1] + v[2] > f.s) throw new LindiError(`${path}: ref ${k} passes the end of ${v[0]}`);
+      if (!f) throw new LindiError(`${where}: ref ${k} names ${v[0]}, which is not in the tar`);
+      if (v[1] + v[2] > f.s) throw new LindiError(`${where}: ref ${k} passes the end of ${v[0]}`);
       rfs.refs[k] = [path, f.d + v[1], v[2]];
     }
     return { rfs, files };
   } finally {
-    await fh.close();
+    if (own) await reader.close();
   }
 }

@@ -1,11 +1,13 @@
-// Zarr v2 metadata as LINDI writes it: .zgroup, .zarray (compressor null, HDF5 filters mapped to
-// numcodecs filters), the JSON object codec, and numpy-style dtype names for _COMPOUND_DTYPE.
+// Zarr v2 metadata as LINDI writes it: .zgroup, .zarray (compressor null for referenced chunks,
+// HDF5 filters mapped to numcodecs filters), the JSON object codec, and numpy-style dtype names
+// for _COMPOUND_DTYPE.
 //
 //   zarray({ shape: [100], chunks: [10], dtype: "<i2", fillValue: 0, filters: codecsFromH5(ds.filters, 2) });
 //   // {"chunks":[10],"compressor":null,"dtype":"<i2","fill_value":0,"filters":[...],"order":"C",...}
 
 import type { Filter } from "../h5/index.ts";
 import { LindiError } from "./errors.ts";
+import { plainFloats, pyJson } from "./pyjson.ts";
 
 export type Codec = Record<string, unknown> & { id: string };
 
@@ -22,6 +24,7 @@ export const JSON_CODEC: Codec = {
   separators: [",", ":"],
   skipkeys: false,
   sort_keys: true,
+  strict: true,
 };
 
 export interface ZarrayInput {
@@ -30,19 +33,22 @@ export interface ZarrayInput {
   dtype: string;
   fillValue: unknown;
   filters: Codec[] | null;
+  /** null (the default) for chunks referenced in the HDF5 file; LINDI's inline arrays get zarr's default Blosc. */
+  compressor?: Codec | null;
 }
 
+/** fillValue may be a PyFloat (pyjson.ts): "fill_value": 0.0 for float dtypes, as zarr writes it. */
 export function zarray(a: ZarrayInput): Record<string, unknown> {
-  return {
+  return plainFloats({
     chunks: a.chunks,
-    compressor: null,
+    compressor: a.compressor ?? null,
     dtype: a.dtype,
     fill_value: a.fillValue,
     filters: a.filters && a.filters.length ? a.filters : null,
     order: "C",
     shape: a.shape,
     zarr_format: 2,
-  };
+  });
 }
 
 const BLOSC_NAMES = ["blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd"];
@@ -62,7 +68,10 @@ export function codecsFromH5(filters: Filter[], itemsize: number, where: string)
         out.push({ id: "fletcher32" });
         break;
       case 32001: {
+        // hdf5plugin's cd_values: filter version, blosc format, typesize, chunk bytes (LINDI's
+        // blocksize), clevel, shuffle, compressor code
         const v = f.values;
+        if (v.length < 7 || BLOSC_NAMES[v[6]] === undefined) throw new LindiError(`${where} uses the blosc filter with parameters [${v}], which LINDI cannot map`);
         out.push({ blocksize: v[3], clevel: v[4], cname: BLOSC_NAMES[v[6]], id: "blosc", shuffle: v[5] });
         break;
       }
@@ -84,13 +93,13 @@ export function numpyName(str: string): string {
   return m[1] === "i" ? `int${bits}` : m[1] === "u" ? `uint${bits}` : m[1] === "f" ? `float${bits}` : "bool";
 }
 
-/** The JSON codec's encoding of an object chunk: items, then dtype and shape (compact, ASCII). */
+/** The JSON codec's encoding of an object chunk: items, then dtype and shape (compact, ASCII, sorted keys; PyFloats as Python floats). */
 export function encodeJsonChunk(items: unknown[], shape: number[]): string {
-  return asciiJson([...nest(items, shape), "|O", shape]);
+  return pyJson([...nest(items, shape), "|O", shape], null);
 }
 
 /** Flat row-major items as numpy's tolist() nests them. */
-function nest(items: unknown[], shape: number[]): unknown[] {
+export function nest(items: unknown[], shape: number[]): unknown[] {
   if (shape.length <= 1) return items;
   const inner = shape.slice(1).reduce((a, b) => a * b, 1);
   const out: unknown[] = [];
@@ -98,6 +107,3 @@ function nest(items: unknown[], shape: number[]): unknown[] {
   return out;
 }
 
-export function asciiJson(v: unknown): string {
-  return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
-}

@@ -9,6 +9,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 /** Debian package → a command that succeeds once it works. */
 export const SYSTEM_PACKAGES: Record<string, string[]> = {
   "python3-h5py": ["/usr/bin/python3", "-c", "import h5py"],
+  // Ceph radosgw is the S3 server of the store tests (test/setup/radosgw.ts); ~200 MB.
+  radosgw: ["radosgw", "--version"],
+  "ceph-mon": ["ceph-mon", "--version"],
+  "ceph-osd": ["ceph-osd", "--version"],
 };
 
 function works(check: string[]): boolean {
