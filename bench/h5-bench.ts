@@ -18,9 +18,7 @@ import { startRangeServer, type RangeServer } from "../src/h5/testing-http.ts";
 import { fromHdf5 } from "../src/lindi/from-hdf5.ts";
 import { LindiDataset } from "../src/lindi/dataset.ts";
 import { LindiFile } from "../src/lindi/file.ts";
-import { RefReader } from "../src/lindi/ref-reader.ts";
-import { expandTemplates, isChunkRef, stringifyRfs } from "../src/lindi/refs.ts";
-import { loadRemoteRfs } from "../src/lindi/remote-rfs.ts";
+import { stringifyRfs } from "../src/lindi/refs.ts";
 import { info, median, OUT, REPO, row, s, startBench, verdict, writeResults, x2 } from "./measure.ts";
 
 const RESULTS = join(REPO, "bench/out/h5-results.md");
@@ -133,8 +131,7 @@ async function lindiOverHttp(gzip: string): Promise<string[]> {
     srv.add("/gzip100.lindi.json", jsonPath);
     srv.set({ latencyMs: LATENCY_MS });
     const url = srv.url("/gzip100.lindi.json");
-    // the h5py-like API, once the store reads http refs (through RefReader); until then the same
-    // requests by hand: the JSON, then the first chunk's ref
+    const how = "LindiFile.open(url), ds.read(first chunk)";
     const viaApi = async () => {
       const f = await LindiFile.open(url);
       try {
@@ -144,22 +141,6 @@ async function lindiOverHttp(gzip: string): Promise<string[]> {
         await f.close();
       }
     };
-    const byHand = async () => {
-      const { rfs } = await loadRemoteRfs(url);
-      const ref = rfs.refs["x/0"];
-      if (!isChunkRef(ref)) throw new Error("x/0 is not a chunk ref");
-      const refs = new RefReader({ base: url });
-      await refs.read(expandTemplates(ref[0], rfs.templates), ref[1], ref[2]);
-      await refs.close();
-    };
-    const apiWorks = await viaApi().then(
-      () => true,
-      (e: unknown) => {
-        if (/remote URLs are not supported/.test(String(e))) return false;
-        throw e;
-      },
-    );
-    const how = apiWorks ? "h5py-like LindiFile.open(url), ds.read(first chunk)" : "loadRemoteRfs(url) + RefReader.read(first chunk's ref) (the store does not read http refs yet)";
     const runs: { t: number; n: number }[] = [];
     const floors: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -168,7 +149,7 @@ async function lindiOverHttp(gzip: string): Promise<string[]> {
         await (await fetch(srv.url("/gzip100.h5"), { headers: { range: "bytes=4096-8191" } })).arrayBuffer();
       }));
       const before = srv.log.length;
-      const t = await secs(apiWorks ? viaApi : byHand);
+      const t = await secs(viaApi);
       runs.push({ t, n: srv.log.length - before });
     }
     const t = median(runs.map((r) => r.t));

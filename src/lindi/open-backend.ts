@@ -1,13 +1,16 @@
 // Open a LINDI file for the h5py-like API: picks the backend (.lindi.json, .lindi.tar, .lindi.d)
 // and applies h5py's modes as LINDI's from_lindi_file does. Existing files are recognised by their
 // content (a folder, ustar magic, else JSON); new ones by their extension. Writers hold
-// `<path>.lock` until close. http(s) URLs open read-only through a RangeReader.
+// `<path>.lock` until close. http(s) URLs open read-only: one GET for JSON, ranges for a tar.
 //
 //   const b = await openBackend("x.lindi.tar", "a");   // created (LINDI's empty file) if missing
 //   const r = await openBackend("https://host/x.lindi.tar", "r");
 
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { safeUrl } from "../h5/errors.ts";
+import { httpGet } from "../h5/http-get.ts";
+import { HttpRangeReader } from "../h5/http-reader.ts";
 import { LocalFileReader, type RangeReader } from "../h5/reader.ts";
 import type { BackendKind, LindiBackend, OpenMode } from "./backend.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
@@ -60,7 +63,7 @@ export async function openBackend(location: string, mode: OpenMode = "r", opts: 
   if (!MODES.includes(mode)) throw new LindiError(`unknown mode "${mode}" (expected one of ${MODES.join(", ")})`);
   if (isRemote(location)) {
     if (mode !== "r") throw new LindiError(`${location}: remote LINDI files are read-only (mode "${mode}" asked for writing)`);
-    return openBackendFromReader(await openRemoteReader(location), location);
+    return openRemote(location);
   }
   if (mode === "r") return openLocalReadOnly(location);
   const kind = kindForName(location);
@@ -127,17 +130,19 @@ export async function openBackendFromReader(reader: RangeReader, location: strin
   }
 }
 
-async function openRemoteReader(url: string): Promise<RangeReader> {
-  // loaded lazily: src/h5/open-reader.ts is written alongside this file, and local use must not need it
-  const spec = "../h5/open-reader.ts";
-  let mod: { openRangeReader?: (url: string) => Promise<RangeReader> };
-  try {
-    mod = (await import(spec)) as typeof mod;
-  } catch (e) {
-    throw new LindiError(`${url}: remote LINDI files need src/h5/open-reader.ts (${(e as Error).message})`);
+/**
+ * A remote LINDI file: a .lindi.json in one plain GET (however big); a .lindi.tar (by name, or by
+ * the ustar header the GET starts with, which then stops) through range requests.
+ */
+async function openRemote(url: string): Promise<LindiBackend> {
+  if (!/\.tar$/i.test(new URL(url).pathname)) {
+    const got = await httpGet(url, { stopIf: isUstar });
+    if (!got.stopped) {
+      if (got.bytes.subarray(0, 512).includes(0)) throw new LindiError(`${safeUrl(url)}: a NUL byte in the first 512 bytes, but not a ustar tar (neither .lindi.json nor .lindi.tar)`);
+      return JsonBackend.fromText(Buffer.from(got.bytes).toString("utf8"), url);
+    }
   }
-  if (typeof mod.openRangeReader !== "function") throw new LindiError(`${url}: src/h5/open-reader.ts has no openRangeReader`);
-  return mod.openRangeReader(url);
+  return TarBackend.openReader(await HttpRangeReader.open(url), url);
 }
 
 /** LINDI's _create_empty_lindi_file (mode w truncates; the caller holds the lock). */
