@@ -70,7 +70,6 @@ export async function fromH5File(file: H5File, url: string, opts: FromHdf5Option
     }
   };
   const walk = async (key: string, g: H5Group, ancestors: number[] = []): Promise<void> => {
-    if (ancestors.includes(g.address)) throw new LindiError(`group /${key} contains itself (hard-link cycle)`);
     await conv.groupMeta(key, g);
     for (const link of await g.links()) {
       const k = join(key, link.name);
@@ -83,7 +82,9 @@ export async function fromH5File(file: H5File, url: string, opts: FromHdf5Option
         continue;
       }
       const obj = await file.get("/" + k);
-      if (obj instanceof H5Group) await walk(k, obj, [...ancestors, g.address]);
+      const up = [...ancestors, g.address];
+      if (obj instanceof H5Group && up.includes(obj.address)) await guard(k, () => Promise.reject(new LindiError(`group /${k} is a hard link to a group that contains it (a cycle)`)));
+      else if (obj instanceof H5Group) await walk(k, obj, up);
       else if (obj instanceof H5Dataset) await guard(k, () => conv.dataset(k, obj));
     }
   };
