@@ -142,9 +142,3 @@ describe("openBackend remote and readers", () => {
   });
 });
 
-describe("openBackend over http", () => {
-  const haveReader = existsSync(new URL("../h5/open-reader.ts", import.meta.url));
-  it.skipIf(haveReader)("says what is missing while src/h5/open-reader.ts does not exist", async () => {
-    await expect(openBackend("http://127.0.0.1:9/x.lindi.tar", "r")).rejects.toThrow(/remote LINDI files need src\/h5\/open-reader\.ts/);
-  });
-});

@@ -28,7 +28,7 @@ describe("zarrita reads trove's LINDI refs", () => {
       // kerchunk's spec (which zarrita reads) has text values only; LINDI keeps meta files as
       // objects, so they are handed over as their JSON text, as LINDI's own readers do
       const refs = Object.fromEntries(Object.entries(rfs.refs).map(([k, v]) => [k, !Array.isArray(v) && typeof v === "object" ? JSON.stringify(v) : v]));
-      const store = ReferenceStore.fromSpec({ ...rfs, refs } as unknown as Parameters<typeof ReferenceStore.fromSpec>[0]);
+      const store = await ReferenceStore.fromSpec({ ...rfs, refs } as unknown as Parameters<typeof ReferenceStore.fromSpec>[0]);
       const arr = await zarr.open.v2(zarr.root(store).resolve(path), { kind: "array", attrs: false });
       const chunk = await zarr.get(arr);
       const h5 = await H5File.openSource(basic);
