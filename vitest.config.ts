@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     // system-packages first: the servers need the Debian packages it installs.
-    globalSetup: ["test/setup/system-packages.ts", "test/setup/radosgw.ts", "test/setup/azurite.ts"],
+    globalSetup: ["test/setup/system-packages.ts", "test/setup/radosgw.ts", "test/setup/azurite.ts", "test/setup/slurm.ts"],
   },
 });

@@ -36,6 +36,8 @@ export { readOneCache } from "./compat/one/read.ts";
 export { searchSessions, type SearchTerms } from "./compat/one/search.ts";
 export { listDatasets, listSubjects, listCollections, listRevisions } from "./compat/one/list.ts";
 export { filterDatasets } from "./compat/one/filter.ts";
+export { ThotProject, ThotFormatError, detectThotGeneration, matches as thotMatches } from "./compat/thot/index.ts";
+export type { ThotContainer, ThotAsset, ThotGeneration, Search as ThotSearch } from "./compat/thot/index.ts";
 export type { OneDataset, OneSession, OneTables } from "./compat/one/tables.ts";
 export { runSteps, planRun, RunError, type CatalogSource, type RunEvent, type RunReport, type RunStepsOptions, type TaskResult } from "./run/runner.ts";
 export type { Executor, ExecutorEvent, RunOptions, TaskCounts, TaskOutcome, TaskSpec, TaskStatus } from "./run/executor.ts";

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Stops every test server whose pid file lies under <dir> (radosgw daemons, Azurite), TERM then KILL.
+# Stops every test server whose pid file lies under <dir> (radosgw daemons, Azurite, Slurm), TERM then KILL.
 # A pid is only signalled while it is still one of our daemons, so a recycled pid is left alone.
 #
 #   scripts/ci/stop-servers.sh /tmp/trove-servers-abc123 [--rm]
@@ -8,7 +8,7 @@ set -u
 D=$1
 ours() {
   case "$(cat /proc/"$1"/comm 2>/dev/null)" in
-    ceph-*|radosgw*) return 0 ;;
+    ceph-*|radosgw*|munged|slurmctld|slurmd) return 0 ;;
     node) grep -q azurite /proc/"$1"/cmdline 2>/dev/null ;;
     *) return 1 ;;
   esac

@@ -13,7 +13,7 @@ export interface Column {
 }
 
 /** Bump when a table's columns or meaning change; older catalogs are then rebuilt, newer refused. */
-export const CATALOG_FORMAT = 2;
+export const CATALOG_FORMAT = 3;
 
 const LEADING: Column[] = [
   { name: "path", type: "VARCHAR" },
@@ -53,13 +53,16 @@ export const CONTAINER_COLUMNS: Column[] = [
   { name: "type", type: "VARCHAR" },
   { name: "description", type: "VARCHAR" },
   { name: "tags", type: "VARCHAR[]" },
+  // Thot's meaning: `metadata` holds inherited and own keys, `own_metadata` the folder's own
   { name: "metadata", type: "JSON" },
-  { name: "inherited", type: "JSON" },
+  { name: "own_metadata", type: "JSON" },
   { name: "parent", type: "VARCHAR" },
   { name: "file", type: "VARCHAR" },
   { name: "creator", type: "VARCHAR" },
   { name: "creator_type", type: "VARCHAR" },
   { name: "notes", type: "JSON" },
+  { name: "rid", type: "VARCHAR" },
+  { name: "scripts", type: "JSON" },
 ];
 
 /** Quotes an identifier for DuckDB. */

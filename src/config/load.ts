@@ -4,7 +4,8 @@
 //   const config = await loadConfig("/data/sonetaa/trove.toml");
 //   config.root // absolute folder the data lives in
 //
-// A folder with a Sinagot workspace.toml and no trove.toml is read through compat/sinagot.
+// A folder with a Sinagot workspace.toml and no trove.toml is read through compat/sinagot, a Thot
+// or Syre project without one through compat/thot.
 //
 // Every error names the file, the line where it can tell, the key, and what was expected.
 
@@ -47,6 +48,9 @@ export async function loadConfig(target: string): Promise<Config> {
   // that module builds on this one)
   const sinagot = await import("../compat/sinagot/workspace.ts");
   if (sinagot.isSinagotWorkspace(target)) return sinagot.loadSinagotWorkspace(target);
+  // so does a Thot or Syre project
+  const thot = await import("../compat/thot/config.ts");
+  if (thot.isThotProjectDir(target)) return thot.loadThotProjectConfig(target);
   const file = await findConfig(target);
   let source: string;
   try {

@@ -6,6 +6,7 @@
 //   await ds.RS.EEG.files({ extension: "edf" });
 //   await ds.query("SELECT task, count(*) AS n FROM files GROUP BY task");
 //   ds.close();
+//   await ds.findContainers({ type: "sample", "metadata.angle": 30 });   // Thot's search over `containers`
 //   const v1 = await Dataset.open("s3://bucket/lab/sonetaa", { version: "v1.0" });  // a pushed version (VersionedDataset)
 
 import type { Config } from "../config/load.ts";
@@ -23,6 +24,8 @@ import { join } from "node:path";
 import { type OpenVersionOptions, VersionedDataset } from "../versions/open.ts";
 import { localVersions } from "../versions/local.ts";
 import { isUri } from "../versions/stores.ts";
+import { type CatalogFindOptions, type CatalogObject, findObjects } from "./thot.ts";
+import type { Search } from "../compat/thot/search.ts";
 
 /** The manifest of the dataset's catalog, refusing a missing one or one in an older format. */
 export function currentCatalog(config: Config, dir = config.root): CatalogManifest {
@@ -86,6 +89,27 @@ export class Dataset extends Scope {
   /** Like query, with column names and types kept (for printing tables and CSV). */
   table(sql: string, params?: Params) {
     return this.session.db.table(sql, params);
+  }
+
+  /**
+   * Containers of the `containers` table matching a Thot search: dot paths (`"metadata.angle"`),
+   * equality, RegExp, list containment, `{ $in: [...] }`, predicates. Metadata includes inherited keys.
+   */
+  findContainers(search: Search = {}, options?: CatalogFindOptions): Promise<CatalogObject[]> {
+    return findObjects(this.session.db, "container", search, options);
+  }
+
+  async findContainer(search: Search = {}, options?: CatalogFindOptions): Promise<CatalogObject | undefined> {
+    return (await this.findContainers(search, options))[0];
+  }
+
+  /** Assets matching a Thot search (see findContainers). */
+  findAssets(search: Search = {}, options?: CatalogFindOptions): Promise<CatalogObject[]> {
+    return findObjects(this.session.db, "asset", search, options);
+  }
+
+  async findAsset(search: Search = {}, options?: CatalogFindOptions): Promise<CatalogObject | undefined> {
+    return (await this.findAssets(search, options))[0];
   }
 
   close(): void {

@@ -13,6 +13,7 @@ import { type DuckDB, openDuckDB, sqlPath } from "../catalog/duckdb.ts";
 import { type CatalogManifest, importedOneDir, readManifest, tablePath } from "../catalog/manifest.ts";
 import { CatalogError } from "../errors.ts";
 import { runViews } from "../run/views.ts";
+import { containersViewSql } from "../catalog/json-struct.ts";
 
 export interface CatalogSession {
   db: DuckDB;
@@ -72,7 +73,9 @@ async function createViews(db: DuckDB, config: Config, manifest: CatalogManifest
   for (const table of CATALOG_TABLES) {
     const file = tablePath(config.root, manifest, table);
     if (!existsSync(file)) throw new CatalogError(`the catalog is damaged: ${file} is missing; run \`trove index --full\` to rebuild it`);
-    await db.run(`CREATE OR REPLACE VIEW ${ident(table)} AS SELECT * FROM read_parquet(${sqlPath(file)})`);
+    // containers: metadata as STRUCTs, so `metadata.angle = 30` and `metadata.material = 'steel'` work
+    const select = table === "containers" ? await containersViewSql(db, file) : `SELECT * FROM read_parquet(${sqlPath(file)})`;
+    await db.run(`CREATE OR REPLACE VIEW ${ident(table)} AS ${select}`);
   }
   // ONE cache tables imported into this dataset (trove one import) are part of its catalog
   for (const [view, file] of [["one_sessions", "sessions.pqt"], ["one_datasets", "datasets.pqt"]]) {

@@ -9,6 +9,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { Problem } from "./layout.ts";
+import { locateJsonError } from "../compat/thot/errors.ts";
 
 export const CONTAINER_FILE = "_container.json";
 export const ASSET_FILE = "_asset.json";
@@ -43,7 +44,7 @@ export function parseDescriptor(
   descriptorPath: string,
   kind: ObjectKind,
   defaultName: string,
-): { descriptor: Descriptor; problems: Problem[] } {
+): { descriptor: Descriptor; problems: Problem[]; readable: boolean } {
   const problems: Problem[] = [];
   const complain = (message: string) => problems.push({ path: descriptorPath, message });
   const descriptor: Descriptor = {
@@ -58,8 +59,9 @@ export function parseDescriptor(
   };
   const json = parseJsonObject(text, complain);
   if (json === null) {
-    if (kind === "asset") complain(`key "file": missing, so the asset names no data file`);
-    return { descriptor, problems };
+    // an unreadable asset (half-written by a killed script?) is no asset: the caller drops it
+    if (kind === "asset") complain("the asset is skipped until its descriptor is valid JSON");
+    return { descriptor, problems, readable: false };
   }
   const field = (key: string) => ({ key, value: json[key], complain });
   descriptor.name = optionalString(field("name")) || defaultName;
@@ -69,7 +71,7 @@ export function parseDescriptor(
   descriptor.tags = stringList(field("tags"));
   descriptor.metadata = plainObject(field("metadata"));
   if (kind === "asset") readAssetFields(json, descriptor, complain);
-  return { descriptor, problems };
+  return { descriptor, problems, readable: true };
 }
 
 function readAssetFields(json: Json, descriptor: Descriptor, complain: (m: string) => void): void {
@@ -90,7 +92,8 @@ function parseJsonObject(text: string, complain: (m: string) => void): Json | nu
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (e) {
-    complain(`not valid JSON: ${(e as Error).message}`);
+    const [, line, column, rest] = /^(\d+):(\d+): not valid JSON (.*)$/.exec(locateJsonError(text.replace(/^\uFEFF/, ""), e as Error))!;
+    complain(`not valid JSON at line ${line}, column ${column} ${rest}`);
     return null;
   }
   if (!isPlainObject(value)) {

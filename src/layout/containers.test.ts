@@ -85,12 +85,14 @@ describe("containers layout on the measuring_gravity project", () => {
       description: null,
       tags: [],
       metadata: { location: "Lausanne" },
-      inherited: { location: "Lausanne" },
+      own_metadata: { location: "Lausanne" },
       parent: null,
       file: null,
       creator: null,
       creator_type: null,
       notes: [],
+      rid: null,
+      scripts: [{ script: "scripts/times_data_prep.py", priority: 0, autorun: true }],
     });
   });
 
@@ -101,16 +103,16 @@ describe("containers layout on the measuring_gravity project", () => {
   });
 
   it("inherits metadata from ancestor containers, nearest first, own last", () => {
-    expect(row(a, "deg20").inherited).toEqual({ location: "Lausanne", angle: 20, material: "wood" });
+    expect(row(a, "deg20").metadata).toEqual({ location: "Lausanne", angle: 20, material: "wood" });
     expect(row(a, "deg30/run1")).toMatchObject({
       parent: "deg30",
-      metadata: { material: "steel (polished)", run: 1 },
-      inherited: { location: "Lausanne", angle: 30, material: "steel (polished)", run: 1 },
+      own_metadata: { material: "steel (polished)", run: 1 },
+      metadata: { location: "Lausanne", angle: 30, material: "steel (polished)", run: 1 },
     });
     expect(row(a, "deg30/run1/data")).toMatchObject({
       parent: "deg30/run1",
-      metadata: { angle: 31 },
-      inherited: { location: "Lausanne", angle: 31, material: "steel (polished)", run: 1 },
+      own_metadata: { angle: 31 },
+      metadata: { location: "Lausanne", angle: 31, material: "steel (polished)", run: 1 },
     });
   });
 
@@ -255,7 +257,7 @@ describe("containers layout on broken projects", () => {
       "plain/sub/_container.json": JSON.stringify({ metadata: { run: 2 } }),
       "plain/sub/y.csv": "1\n",
     });
-    expect(row(a, "plain/sub")).toMatchObject({ parent: null, inherited: { run: 2 } });
+    expect(row(a, "plain/sub")).toMatchObject({ parent: null, metadata: { run: 2 } });
     expect(a.entities!.get("plain/notes.txt")).toMatchObject({ container: "", role: "data" });
     expect(a.metadata.get("plain/notes.txt")).toEqual({ site: "EPFL" });
     expect(a.metadata.get("plain/sub/y.csv")).toEqual({ run: 2 });
@@ -291,6 +293,6 @@ describe("containers layout on broken projects", () => {
     expect(a.problems).toEqual([
       { path: "f/g/_container.json", message: 'lies inside asset "f"; Thot never looks inside assets, so it inherits nothing' },
     ]);
-    expect(row(a, "f/g")).toMatchObject({ parent: null, inherited: { j: 2 } });
+    expect(row(a, "f/g")).toMatchObject({ parent: null, metadata: { j: 2 } });
   });
 });

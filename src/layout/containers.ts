@@ -20,6 +20,9 @@
 // - Per-file entity and metadata objects are shared between files of one owner and frozen.
 // - `_scripts.json` (script associations) is role "data": running scripts is not a layout's job.
 // - Problems come sorted by path, since descriptors and notes are read concurrently.
+// - An `_asset.json` that is not a JSON object (half-written by a killed script?) makes no asset.
+// - `_scripts.json` fills the container row's `scripts` (root: and relative paths resolved).
+// - Thot 0.10 (`.thot/`) and Syre (`.syre/`) projects are read by compat/thot (annotate.ts).
 
 import { basename } from "node:path";
 import {
@@ -46,6 +49,8 @@ import {
   emptyEntities,
 } from "./layout.ts";
 import { comparePaths as compare } from "../fsutil/paths.ts";
+import { annotateModernProject, isModernProjectTree } from "../compat/thot/annotate.ts";
+import { SCRIPTS_FILE, parseScripts } from "../compat/thot/legacy.ts";
 
 const COLUMNS = ["container", "container_type", "asset", "asset_type", "role"] as const;
 const READ_CONCURRENCY = 16;
@@ -102,12 +107,14 @@ interface Owner {
 }
 
 async function annotateTree(tree: Tree): Promise<Annotations> {
+  if (isModernProjectTree(tree.paths)) return annotateModernProject(tree);
   const problems: Problem[] = [];
   const folders = findObjectFolders(tree.paths, problems);
   const objects = await readObjects(tree, folders, problems);
   const { entities, metadata, notePaths } = classifyFiles(tree.paths, objects, problems);
   const notes = await readNotes(tree.root, notePaths, problems);
-  const containers = [...objects.values()].map((o) => toRow(o, notes.get(o.folder) ?? []));
+  const scripts = await readScriptFiles(tree, objects, problems);
+  const containers = [...objects.values()].map((o) => toRow(o, notes.get(o.folder) ?? [], scripts.get(o.folder) ?? []));
   // Reads finish in any order; a stable sort by path keeps each file's own problems in order.
   problems.sort((a, b) => compare(a.path, b.path));
   return { metadata, entities, containers, problems };
@@ -140,11 +147,14 @@ async function readObjects(tree: Tree, folders: Map<string, ObjectFolder>, probl
   const rootName = basename(tree.root);
   const descriptors = await mapLimit(sorted, READ_CONCURRENCY, (o) => readDescriptor(tree, o, rootName, problems));
   const objects = new Map<string, ObjectInfo>();
-  sorted.forEach((o, i) => objects.set(o.folder, linkObject(o, descriptors[i], objects, problems)));
+  sorted.forEach((o, i) => {
+    if (descriptors[i] !== null) objects.set(o.folder, linkObject(o, descriptors[i]!, objects, problems));
+  });
   return objects;
 }
 
-async function readDescriptor(tree: Tree, o: ObjectFolder, rootName: string, problems: Problem[]): Promise<Descriptor> {
+/** The descriptor, or null for an asset whose descriptor is no JSON object (never read as valid). */
+async function readDescriptor(tree: Tree, o: ObjectFolder, rootName: string, problems: Problem[]): Promise<Descriptor | null> {
   const defaultName = o.folder === "" ? rootName : baseName(o.folder);
   let text: string;
   try {
@@ -155,7 +165,26 @@ async function readDescriptor(tree: Tree, o: ObjectFolder, rootName: string, pro
   }
   const parsed = parseDescriptor(text, o.descriptorPath, o.kind, defaultName);
   problems.push(...parsed.problems);
-  return parsed.descriptor;
+  return parsed.readable || o.kind === "container" ? parsed.descriptor : null;
+}
+
+/** Each container's `_scripts.json`, read when the tree has one. */
+async function readScriptFiles(tree: Tree, objects: Map<string, ObjectInfo>, problems: Problem[]): Promise<Map<string, ContainerRow["scripts"]>> {
+  const present = new Set(tree.paths);
+  const out = new Map<string, ContainerRow["scripts"]>();
+  for (const o of objects.values()) {
+    const file = joinRel(o.folder, SCRIPTS_FILE);
+    if (o.kind !== "container" || !present.has(file)) continue;
+    const found: { path: string; message: string }[] = [];
+    const read = await tree.readText(file).then(
+      (text) => parseScripts(text, o.folder, found),
+      (e: Error) => (found.push({ path: file, message: `cannot read: ${e.message}` }), []),
+    );
+    // compat/thot messages start with the file; a layout problem names it in `path`
+    problems.push(...found.map((p) => ({ path: p.path, message: p.message.replace(`${file}: `, "").replace(`${file}:`, "") })));
+    out.set(o.folder, read.map(({ script, priority, autorun }) => ({ script, priority, autorun })));
+  }
+  return out;
 }
 
 function linkObject(o: ObjectFolder, descriptor: Descriptor, linked: Map<string, ObjectInfo>, problems: Problem[]): ObjectInfo {
@@ -329,7 +358,7 @@ function metadataOf(owner: Owner, objects: Map<string, ObjectInfo>): Readonly<Re
   return folder === null ? null : (objects.get(folder)?.fileMetadata ?? null);
 }
 
-function toRow(o: ObjectInfo, notes: Note[]): ContainerRow {
+function toRow(o: ObjectInfo, notes: Note[], scripts: ContainerRow["scripts"]): ContainerRow {
   const d = o.descriptor;
   return {
     path: o.folder,
@@ -338,13 +367,15 @@ function toRow(o: ObjectInfo, notes: Note[]): ContainerRow {
     type: d.type,
     description: d.description,
     tags: d.tags,
-    metadata: d.metadata,
-    inherited: o.inherited,
+    metadata: o.inherited,
+    own_metadata: d.metadata,
     parent: o.parent,
     file: o.file,
     creator: d.creator,
     creator_type: d.creator_type,
     notes,
+    rid: null,
+    scripts,
   };
 }
 

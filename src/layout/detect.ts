@@ -29,6 +29,9 @@ export function detectLayout(root: string): Detection {
   if (subjects.length > 0) {
     return { layout: "bids", reason: `folders such as ${subjects[0].replace(/\/$/, "")} (BIDS sub-<label>)` };
   }
+  for (const [app, what] of [[".syre", "a Syre project"], [".thot", "a Thot 0.10 project"]]) {
+    if (existsSync(join(root, app, "project.json"))) return { layout: "containers", reason: `${app}/project.json at the top (${what})` };
+  }
   if (existsSync(join(root, "_container.json"))) {
     return { layout: "containers", reason: "_container.json at the top (a Thot-style project)" };
   }

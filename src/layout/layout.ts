@@ -41,10 +41,10 @@ export interface ContainerRow {
   type: string | null;
   description: string | null;
   tags: string[];
-  /** The folder's own metadata. */
+  /** As Thot's `metadata`: own metadata over everything inherited from ancestor containers (nearest wins). */
   metadata: Record<string, unknown>;
-  /** Own metadata over everything inherited from ancestor containers (nearest wins). */
-  inherited: Record<string, unknown>;
+  /** The folder's own metadata only (Thot's `own_metadata_keys`, with their values). */
+  own_metadata: Record<string, unknown>;
   /** Path of the nearest ancestor container, null at the top. */
   parent: string | null;
   /** Asset only: the data file, relative to the dataset root. */
@@ -52,6 +52,10 @@ export interface ContainerRow {
   creator: string | null;
   creator_type: string | null;
   notes: { title: string; created: string; content: string | null }[];
+  /** Thot 0.10/Syre resource id; null for Thot 0.x. */
+  rid: string | null;
+  /** Containers: script associations (path relative to the root, priority, autorun). */
+  scripts: { script: string; priority: number; autorun: boolean }[];
 }
 
 /** A problem with one input that did not stop the work. */

@@ -13,6 +13,9 @@ export const SYSTEM_PACKAGES: Record<string, string[]> = {
   radosgw: ["radosgw", "--version"],
   "ceph-mon": ["ceph-mon", "--version"],
   "ceph-osd": ["ceph-osd", "--version"],
+  // single-node Slurm for the Slurm executor's tests (test/setup/slurm.ts); ~60 MB
+  "slurm-wlm": ["slurmctld", "-V"],
+  munge: ["munged", "--version"],
 };
 
 function works(check: string[]): boolean {
