@@ -124,7 +124,8 @@ describe("trove run (command)", () => {
   });
 
   it("refuses a second run on the same dataset while the first is running", async () => {
-    const root = dataset(2, `sh -c 'sleep 2; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    // each task waits until the test says go, so the checks below see it running however slow the machine
+    const root = dataset(2, `sh -c 'while [ ! -e \\"$TROVE_ROOT/go\\" ]; do sleep 0.05; done; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
     const first = startRun(root);
     await waitFor(() => existsSync(join(root, ".trove/runs/lock")) && existsSync(join(root, ".trove/runs/logs")));
     const second = runTrove(["run", "-d", root]);
@@ -135,6 +136,7 @@ describe("trove run (command)", () => {
     const status = runTrove(["status", "--steps", root]);
     expect(status.stdout).toMatch(/^work: .*\d processing/);
     expect(status.stdout).toMatch(/\nR\d +running\n/);
+    writeFileSync(join(root, "go"), "");
     expect((await first.done).code).toBe(0);
     expect(runTrove(["status", "--steps", root]).stdout).toMatch(/^work: 2 done\n/);
   });
