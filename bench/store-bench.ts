@@ -1,11 +1,13 @@
-// Store benchmark: how close S3Store comes to the floor, plain AWS SDK calls, against a throwaway
-// radosgw it starts itself (scripts/ci/start-rgw.sh) and stops at the end. Each measurement is one
-// entry of MEASUREMENTS (add push / snapshot sections there); results go to bench/out/store-results.md.
+// Store benchmark: how close S3Store and `trove push` come to the floor, plain AWS SDK calls, against
+// a throwaway radosgw it starts itself (scripts/ci/start-rgw.sh) and stops at the end, and how long
+// `trove snapshot` takes. Each measurement is one entry of MEASUREMENTS (push and snapshot sections
+// in bench/store-push.ts); results go to bench/out/store-results.md.
 //
 //   npm run bench:store                       # all sections
 //   BENCH_SMALL_FILES=2000 BENCH_LARGE_MB=256 npx tsx bench/store-bench.ts   # quicker
+//   BENCH_SECTIONS=push npx tsx bench/store-bench.ts                         # some sections
 //
-// Goal: every trove row ≥ 0.8× its floor.
+// Goals: every trove row ≥ 0.8x its floor; the rows without a floor carry their own.
 
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -16,6 +18,7 @@ import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { S3Store } from "../src/store/s3.ts";
+import { PUSH_MEASUREMENTS } from "./store-push.ts";
 
 const root = join(import.meta.dirname, "..");
 const MiB = 1 << 20;
@@ -44,8 +47,13 @@ export interface Row {
   /** e.g. "12.3 MB/s" or "1234 files/s" */
   rate: number;
   unit: "MB/s" | "files/s";
-  /** The floor row this one is compared with (its `what`). */
+  /** The floor row this one is compared with (its `what`): goal ≥ 0.8x its rate. */
   vs?: string;
+  /** A goal of its own (rows without `vs`), and whether it was met. */
+  goal?: string;
+  ok?: boolean;
+  /** Free text: the requests made, the runs. */
+  note?: string;
 }
 
 export interface Measurement {
@@ -54,14 +62,14 @@ export interface Measurement {
 }
 
 /** Runs `n` tasks with at most `limit` in flight. */
-async function pool(n: number, limit: number, task: (i: number) => Promise<unknown>): Promise<void> {
+export async function pool(n: number, limit: number, task: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
     for (let i = next++; i < n; i = next++) await task(i);
   }));
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - t) / 1e9;
@@ -73,12 +81,16 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
  * Runs each variant ROUNDS times, alternating (floor, trove, floor, trove, …) so a busy moment of
  * this shared 2-core machine hits them alike, and keeps each variant's best time.
  */
-async function alternate(variants: { what: string; vs?: string; run(): Promise<unknown> }[], amount: number, unit: Row["unit"], section: string): Promise<Row[]> {
+export async function alternate(
+  variants: { what: string; vs?: string; run(): Promise<unknown>; after?(round: number, last: boolean): Promise<unknown> }[],
+  amount: number, unit: Row["unit"], section: string,
+): Promise<Row[]> {
   const best = new Map<string, number>();
   for (let r = 0; r < ROUNDS; r++) {
     for (const v of variants) {
       const t = await timed(v.run);
       best.set(v.what, Math.min(best.get(v.what) ?? Infinity, t));
+      await v.after?.(r, r === ROUNDS - 1); // untimed cleanup
     }
   }
   return variants.map((v) => ({ section, what: v.what, vs: v.vs, seconds: best.get(v.what)!, rate: amount / best.get(v.what)!, unit }));
@@ -123,11 +135,13 @@ const largeFile: Measurement = {
     const bucket = await ctx.bucket();
     const s = ctx.store(bucket);
     const floorName = "floor: lib-storage Upload";
-    // memstore keeps objects in RAM: each run deletes its copy so one at a time is stored.
+    // memstore keeps objects in RAM: each run deletes its copy so one at a time is stored, untimed,
+    // and waits out radosgw's garbage collection (5 s period) so no variant pays for another's.
+    const drop = async () => { await s.delete("large"); await new Promise((r) => setTimeout(r, 12_000)); };
     const rows = await alternate([
-      { what: floorName, run: async () => { await new Upload({ client, params: { Bucket: bucket, Key: "large", Body: createReadStream(path, { highWaterMark: MiB }) }, partSize: PART, queueSize: LARGE_QUEUE }).done(); await s.delete("large"); } },
-      { what: "trove: S3Store.write (file path)", vs: floorName, run: async () => { await s.write("large", { path, size }); await s.delete("large"); } },
-      { what: "trove: S3Store.write + sha256 (hash pass + ETag check)", vs: floorName, run: async () => { await s.write("large", { path, size }, { sha256: sha }); await s.delete("large"); } },
+      { what: floorName, run: () => new Upload({ client, params: { Bucket: bucket, Key: "large", Body: createReadStream(path, { highWaterMark: MiB }) }, partSize: PART, queueSize: LARGE_QUEUE }).done(), after: drop },
+      { what: "trove: S3Store.write (file path)", vs: floorName, run: () => s.write("large", { path, size }), after: drop },
+      { what: "trove: S3Store.write + sha256 (hashed while sent + ETag check)", vs: floorName, run: () => s.write("large", { path, size }, { sha256: sha }), after: drop },
     ], size / 1e6, "MB/s", this.name);
     client.destroy();
     await s.close();
@@ -136,8 +150,10 @@ const largeFile: Measurement = {
   },
 };
 
-/** The sections, in order; later helpers append theirs (push, second push, snapshot). */
-export const MEASUREMENTS: Measurement[] = [smallFiles, largeFile];
+/** The sections, in order: S3Store itself, then push, second push and snapshot (bench/store-push.ts). */
+export const MEASUREMENTS: Measurement[] = [smallFiles, largeFile, ...PUSH_MEASUREMENTS];
+/** BENCH_SECTIONS=push,snapshot: only the sections whose names contain one of these. */
+const SECTIONS = process.env.BENCH_SECTIONS?.split(",").filter(Boolean);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -159,12 +175,17 @@ async function startRadosgw(dir: string, memstoreBytes: number) {
   return { endpoint, credentials: { accessKeyId, secretAccessKey } };
 }
 
+const RATIO_MIN = 0.8;
+
 function table(rows: Row[]): string {
-  const out = ["| section | what | seconds | rate | vs floor |", "|---|---|---:|---:|---:|"];
+  const out = ["| section | what | seconds | rate | vs floor | goal | result | notes |", "|---|---|---:|---:|---:|---|---|---|"];
   for (const r of rows) {
     const floor = r.vs ? rows.find((x) => x.section === r.section && x.what === r.vs) : undefined;
-    const ratio = floor ? `${(r.rate / floor.rate).toFixed(2)}x` : "";
-    out.push(`| ${r.section} | ${r.what} | ${r.seconds.toFixed(2)} | ${r.rate.toFixed(r.unit === "MB/s" ? 1 : 0)} ${r.unit} | ${ratio} |`);
+    const ratio = floor ? r.rate / floor.rate : undefined;
+    const goal = floor ? `≥ ${RATIO_MIN}x` : r.goal ?? "";
+    const ok = ratio !== undefined ? ratio >= RATIO_MIN : r.ok;
+    const result = ok === undefined ? "" : ok ? "PASS" : "MISS";
+    out.push(`| ${r.section} | ${r.what} | ${r.seconds.toFixed(2)} | ${r.rate.toFixed(r.unit === "MB/s" ? 1 : 0)} ${r.unit} | ${ratio === undefined ? "" : `${ratio.toFixed(2)}x`} | ${goal} | ${result} | ${r.note ?? ""} |`);
   }
   return out.join("\n");
 }
@@ -197,7 +218,7 @@ async function main(): Promise<void> {
       store: (bucket, prefix) => new S3Store({ bucket, prefix, endpoint: gw.endpoint, credentials: gw.credentials, queueSize: LARGE_QUEUE, partSize: PART }),
     };
     const rows: Row[] = [];
-    for (const m of MEASUREMENTS) {
+    for (const m of MEASUREMENTS.filter((m) => !SECTIONS || SECTIONS.some((x) => m.name.includes(x)))) {
       console.log(`… ${m.name}`);
       const got = await m.run(ctx);
       rows.push(...got);

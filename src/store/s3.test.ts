@@ -4,7 +4,10 @@
 //
 //   npx vitest run src/store/s3.test.ts
 
+import { createHash } from "node:crypto";
+import { ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
+import { ChecksumMismatchError } from "./errors.ts";
 import { S3Store } from "./s3.ts";
 import { storeConformance } from "../../test/support/store-conformance.ts";
 import { extraRadosgw, makeBucket, radosgw, s3Options } from "../../test/support/radosgw.ts";
@@ -36,6 +39,22 @@ describe("S3Store specifics", () => {
     const root = new S3Store(s3Options(bucket));
     expect((await root.list("")).objects.map((o) => o.key)).toEqual(["lab/ds/k"]);
     expect(s.uri).not.toContain(radosgw().secretAccessKey);
+  });
+
+  it("hashes a multipart body while sending it: a wrong sha256 aborts the upload, nothing appears", async () => {
+    const bucket = await makeBucket();
+    const s = new S3Store({ ...s3Options(bucket), ...small });
+    const large = new Uint8Array(17 * 1024 * 1024).map((_, i) => i * 7);
+    const e = await s.write("big", large, { sha256: "0".repeat(64) }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ChecksumMismatchError);
+    expect(await s.stat("big")).toBeUndefined();
+    const uploads = await s.client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    expect(uploads.Uploads ?? []).toEqual([]); // aborted, not left to be billed
+    const sha = createHash("sha256").update(large).digest("hex");
+    const w = await s.write("big", large, { sha256: sha });
+    expect(w.etag).toMatch(/-4$/); // 5 MiB parts
+    expect(createHash("sha256").update(await s.read("big")).digest("hex")).toBe(sha);
+    await s.close();
   });
 
   it("a restarted radosgw serves again (the kill/restart helper other tests use)", async () => {

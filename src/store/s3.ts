@@ -1,23 +1,24 @@
 // Store on S3 and S3-compatible servers (Ceph radosgw, MinIO, …) through the AWS SDK v3.
-// Bodies above `multipartThreshold` go up in parts with lib-storage's Upload.
+// Bodies above `multipartThreshold` go up in parts (s3-multipart.ts), hashed while they are read.
 //
 //   const s = new S3Store({ bucket: "lab", prefix: "ds", endpoint: "http://127.0.0.1:7480" });
 //   await s.write("a.bin", bytes, { sha256: hex, ifAbsent: true });
 //
-// Checksums: with `sha256` the content is hashed first (a wrong sha256 fails before anything is
-// sent), then sent with x-amz-checksum-sha256, which AWS (and Ceph ≥ 19) verifies. Ceph 16 ignores
-// that header (checked: a wrong value is accepted), so a single PUT also carries Content-MD5, which
-// every S3 server verifies, and a multipart upload's ETag (md5 of the parts' md5s) is compared with
-// the one computed locally; on a mismatch the object is deleted and ChecksumMismatchError thrown.
+// Checksums: with `sha256` a single PUT's body is hashed first (a wrong sha256 fails before anything
+// is sent), then sent with x-amz-checksum-sha256, which AWS (and Ceph ≥ 19) verifies. Ceph 16 ignores
+// that header (checked: a wrong value is accepted), so the PUT also carries Content-MD5, which every
+// S3 server verifies. A multipart body is hashed as its parts are read and sent (each with its
+// Content-MD5); a wrong sha256 aborts the upload before it completes, and the ETag the server gives
+// (md5 of the parts' md5s) is compared with the one computed locally; on a mismatch the object is
+// deleted and ChecksumMismatchError thrown.
 
 import { readFile } from "node:fs/promises";
-import { createReadStream } from "node:fs";
 import {
   DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command,
   PutObjectCommand, S3Client, type S3ClientConfig,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
-import type { Body, ListResult, ObjectInfo, Store, WriteOptions } from "./store.ts";
+import { uploadInParts } from "./s3-multipart.ts";
+import type { Body, ListOptions, ListResult, ObjectInfo, Store, WriteOptions } from "./store.ts";
 import { BucketNotFoundError, ChecksumMismatchError, KeyNotFoundError } from "./errors.ts";
 import { s3Error } from "./s3-errors.ts";
 import { KeyMapper, bareEtag, quotedEtag } from "./keys.ts";
@@ -103,7 +104,7 @@ export class S3Store implements Store {
     return s3Error(e, { op, uri: this.uri, bucket: this.bucket, key, endpoint: this.endpointName, secrets: this.secrets });
   }
 
-  async list(prefix: string, opts: { delimiter?: string } = {}): Promise<ListResult> {
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     const out: ListResult = { objects: [], prefixes: [] };
     const Prefix = this.keys.toName(prefix);
     let ContinuationToken: string | undefined;
@@ -117,6 +118,10 @@ export class S3Store implements Store {
         }
         for (const p of r.CommonPrefixes ?? []) out.prefixes.push(this.keys.fromName(p.Prefix!));
         ContinuationToken = r.IsTruncated ? r.NextContinuationToken : undefined;
+        if (ContinuationToken && opts.limit !== undefined && out.objects.length >= opts.limit) {
+          out.truncated = true;
+          break;
+        }
       } while (ContinuationToken);
     } catch (e) {
       throw this.fail(e, "list", prefix);
@@ -176,12 +181,6 @@ export class S3Store implements Store {
 
   async write(key: string, body: Body, opts: WriteOptions = {}): Promise<ObjectInfo> {
     const size = bodySize(body);
-    const multipart = size > this.multipartThreshold;
-    let digest: BodyDigest | undefined;
-    if (opts.sha256) {
-      digest = await digestBody(body, multipart ? this.partSize : 0);
-      checkSha256(digest, opts.sha256, `${this.uri}/${key}`);
-    }
     const params = {
       Bucket: this.bucket,
       Key: this.keys.toName(key),
@@ -191,9 +190,14 @@ export class S3Store implements Store {
       IfMatch: opts.ifMatch === undefined ? undefined : this.custom ? bareEtag(opts.ifMatch) : quotedEtag(opts.ifMatch),
     };
     try {
-      if (!multipart) {
+      if (size <= this.multipartThreshold) {
         // Small bodies are read whole: a Buffer can be re-sent by the SDK's retries, a stream cannot.
         const bytes = body instanceof Uint8Array ? body : await readFile(body.path);
+        let digest: BodyDigest | undefined;
+        if (opts.sha256) {
+          digest = await digestBody(bytes);
+          checkSha256(digest, opts.sha256, `${this.uri}/${key}`);
+        }
         const r = await this.client.send(
           new PutObjectCommand({
             ...params, Body: bytes, ContentLength: bytes.byteLength,
@@ -204,20 +208,18 @@ export class S3Store implements Store {
         return { key, size, etag: bareEtag(r.ETag) };
       }
       if (opts.ifAbsent || opts.ifMatch !== undefined) await this.precheck(key, opts);
-      const upload = new Upload({
-        client: this.client,
-        params: { ...params, Body: body instanceof Uint8Array ? body : createReadStream(body.path, { highWaterMark: MiB }), ContentLength: size },
-        partSize: this.partSize,
-        queueSize: this.queueSize,
-        leavePartsOnError: false,
+      // One read of the body: hashed (sha256, each part's MD5) as its parts go up.
+      const r = await uploadInParts(this.client, params, body, {
+        partSize: this.partSize, queueSize: this.queueSize, sha256: opts.sha256, where: `${this.uri}/${key}`,
       });
-      const r = await upload.done();
       this.bucketSeen = true;
-      const etag = bareEtag(r.ETag);
-      if (digest?.multipartEtag && etag && etag !== digest.multipartEtag) {
+      // Ceph 16 answers CompleteMultipartUpload with an empty ETag (checked): ask for it, or the
+      // check below would never run there.
+      const etag = r.etag || (await this.stat(key))?.etag;
+      if (etag !== r.expectedEtag) {
         await this.delete(key).catch(() => undefined);
         throw new ChecksumMismatchError(
-          `write ${this.uri}/${key}: the server's ETag ${etag} differs from the uploaded parts' ${digest.multipartEtag}; the bytes were damaged on the way (the object was deleted)`,
+          `write ${this.uri}/${key}: the server's ETag ${etag} differs from the uploaded parts' ${r.expectedEtag}; the bytes were damaged on the way (the object was deleted)`,
         );
       }
       return { key, size, etag };

@@ -18,6 +18,17 @@ export interface ListResult {
   objects: ObjectInfo[];
   /** With a delimiter: the "folders" one level below the prefix, each ending with the delimiter. */
   prefixes: string[];
+  /** Set when the listing stopped at `limit`: more objects may exist under the prefix. */
+  truncated?: boolean;
+}
+
+export interface ListOptions {
+  delimiter?: string;
+  /**
+   * Stop once at least this many objects are listed (a store may list them all anyway): lets a
+   * caller try a listing where it pays and fall back to stat() where the prefix is too big.
+   */
+  limit?: number;
 }
 
 export interface WriteOptions {
@@ -36,7 +47,7 @@ export interface Store {
   /** A URI that names this store without credentials (safe to print). */
   readonly uri: string;
   /** Every object under `prefix` (recursively), or one level of it with `delimiter: "/"`. */
-  list(prefix: string, opts?: { delimiter?: string }): Promise<ListResult>;
+  list(prefix: string, opts?: ListOptions): Promise<ListResult>;
   stat(key: string): Promise<ObjectInfo | undefined>;
   /** The whole object; NotFoundError when absent. */
   read(key: string): Promise<Uint8Array>;

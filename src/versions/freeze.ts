@@ -67,8 +67,18 @@ async function writeManifestTable(
   target: string,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ files: number; bytes: number }> {
-  const rows = await db.all(`SELECT path, size, hash FROM read_parquet(${sqlPath(filesParquet)}) ORDER BY path`);
   const known = catalog.hash === "sha256";
+  if (known) {
+    // Every file hashed by the index (the usual case): the manifest is the files table's columns,
+    // written by DuckDB alone; taking 100k rows through JavaScript and back cost ~0.5 s.
+    const [{ n }] = await db.all(`SELECT count(*)::BIGINT AS n FROM read_parquet(${sqlPath(filesParquet)}) WHERE hash IS NULL`);
+    if (Number(n) === 0) {
+      await copyToParquet(db, `SELECT path, size::BIGINT AS size, hash::VARCHAR AS sha256 FROM read_parquet(${sqlPath(filesParquet)}) ORDER BY path`, target, PARQUET);
+      const [t] = await db.all(`SELECT count(*)::BIGINT AS files, coalesce(sum(size), 0)::BIGINT AS bytes FROM read_parquet(${sqlPath(target)})`);
+      return { files: Number(t.files), bytes: Number(t.bytes) };
+    }
+  }
+  const rows = await db.all(`SELECT path, size, hash FROM read_parquet(${sqlPath(filesParquet)}) ORDER BY path`);
   const toHash = rows.filter((r) => !known || r.hash === null).map((r) => String(r.path));
   const hashed = await hashFiles(root, toHash, "sha256", (n) => onProgress?.(n, toHash.length));
   if (hashed.problems.length > 0) {

@@ -2,6 +2,8 @@
 // names first (skipping those already there: a rerun after a crash only writes what is missing),
 // then its dataset_description.json (from then on the version exists), then the `latest/` mirror
 // and last `versions/latest_version.json`. A reader that finds a description finds all it names.
+// Pushing the same version again writes nothing: a description or pointer already as it would be
+// written is left alone (a repeated push costs reads, not PUTs).
 //
 //   await publishVersion(store, description, (rel) => ({ path: join(stage, rel), size }));
 //   await promoteLatest(store, description, bodyOf);
@@ -35,7 +37,7 @@ export async function publishVersion(store: Store, description: DatasetDescripti
     }
     opts.onFile?.(rel, write);
   });
-  await store.write(prefix + DESCRIPTION, json(description));
+  if (!sameJson(await readJson(store, prefix + DESCRIPTION), description)) await store.write(prefix + DESCRIPTION, json(description));
   return { written, skipped: files.length - written };
 }
 
@@ -47,6 +49,8 @@ export async function publishVersion(store: Store, description: DatasetDescripti
 export async function promoteLatest(store: Store, description: DatasetDescription, bodyOf: BodyOf): Promise<boolean> {
   const current = await readJson(store, LATEST_POINTER);
   if (current && current.version !== description.version && String(current.created) > description.created) return false;
+  // the pointer is written last, so one already naming this very description has its latest/ complete
+  if (sameJson(current, description)) return true;
   const files = description.trove?.files ?? {};
   await eachLimit(Object.entries(files), 8, async ([rel, f]) => {
     await store.write(LATEST_PREFIX + rel, bodyOf(rel), { sha256: f.sha256 });
@@ -56,4 +60,8 @@ export async function promoteLatest(store: Store, description: DatasetDescriptio
   for (const o of (await store.list(LATEST_PREFIX)).objects) if (!keep.has(o.key)) await store.delete(o.key);
   await store.write(LATEST_POINTER, json(description));
   return true;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }

@@ -8,7 +8,7 @@ import { Dataset } from "../dataset/dataset.ts";
 import { writeDemoDataset } from "../demo/sonetaa.ts";
 import { QueryError } from "../errors.ts";
 import { LocalStore } from "../store/local.ts";
-import type { Body, ObjectInfo, Store, WriteOptions } from "../store/store.ts";
+import type { Body, ListOptions, ListResult, ObjectInfo, Store, WriteOptions } from "../store/store.ts";
 import { CorruptObjectError, VersionError, VersionNotFoundError } from "./errors.ts";
 import { listVersions, objectKey } from "./layout.ts";
 import { VersionedDataset } from "./open.ts";
@@ -39,7 +39,53 @@ class DyingStore extends LocalStore {
 
 const cache = () => tempDir("trove-cache-");
 
+/** A real LocalStore that counts its calls, and lists at most `limit` objects as S3Store does. */
+class CountingStore extends LocalStore {
+  calls = { write: 0, stat: 0, list: 0 };
+  private listing = false;
+  private writing = new Set<string>();
+  override async write(key: string, body: Body, opts?: WriteOptions): Promise<ObjectInfo> {
+    this.calls.write++;
+    this.writing.add(key);
+    return super.write(key, body, opts).finally(() => this.writing.delete(key));
+  }
+  override async stat(key: string): Promise<ObjectInfo | undefined> {
+    if (!this.listing && !this.writing.has(key)) this.calls.stat++; // LocalStore's list and write stat too
+    return super.stat(key);
+  }
+  override async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    this.calls.list++;
+    this.listing = true;
+    const all = await super.list(prefix, opts).finally(() => (this.listing = false));
+    if (opts.limit === undefined || all.objects.length <= opts.limit) return all;
+    return { ...all, objects: all.objects.slice(0, opts.limit), truncated: true };
+  }
+}
+
 describe("push and pull", () => {
+  it("pushes an unchanged version again with reads only: one listing of objects/, no write", async () => {
+    const { root } = await snapshotted();
+    const remote = new CountingStore(tempDir());
+    const first = await pushVersion(root, remote, { data: true });
+    expect(remote.calls.stat).toBeLessThan(first.objects.uploaded); // the listing told what was there, not a stat each
+    remote.calls = { write: 0, stat: 0, list: 0 };
+    const again = await pushVersion(root, remote, { data: true });
+    expect(again.objects.uploaded).toBe(0);
+    expect(remote.calls.write).toBe(0);
+  });
+
+  it("stats the objects past a listing cut short (an objects store shared with much else)", async () => {
+    const { root } = await snapshotted();
+    const remote = new CountingStore(tempDir());
+    // other datasets' content, more than the listing budget for this version's files
+    for (let i = 0; i < 600; i++) await remote.write(objectKey(i.toString(16).padStart(64, "0")), new Uint8Array([i & 255]));
+    remote.calls = { write: 0, stat: 0, list: 0 };
+    const first = await pushVersion(root, remote, { data: true });
+    expect(remote.calls.stat).toBeGreaterThan(0);
+    const again = await pushVersion(root, remote, { data: true });
+    expect(again.objects).toEqual({ uploaded: 0, skipped: first.objects.uploaded + first.objects.skipped, bytes: 0 });
+  });
+
   it("pushes a version with its data content-addressed, once per content, and pulls a query's files back verified", async () => {
     const { root, v } = await snapshotted();
     const remote = new LocalStore(tempDir());
