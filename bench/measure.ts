@@ -9,7 +9,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -115,7 +115,7 @@ export function prepareTree(name: string, kind: "alf" | "bids", files: number, p
 export interface BenchEnv { started: Date; load0: string; bundle: string; head: string }
 
 /**
- * Copies bin/trove.js and dist/trove.mjs to bench/out/<snapshot>/ (the checkout is shared and dist/
+ * Copies bin/trove.js and dist/ (trove.mjs and its chunks) to bench/out/<snapshot>/ (the checkout is shared and dist/
  * may be rebuilt mid-run; same relative layout, node_modules found from bench/out/ upwards), which
  * every trove() run then uses, and prints what is measured on what.
  */
@@ -125,10 +125,10 @@ export function startBench(name: string, snapshot = "snapshot"): BenchEnv {
   const load0 = loadavg()[0].toFixed(2);
   const dir = join(REPO, "bench/out", snapshot);
   rmSync(dir, { recursive: true, force: true });
-  for (const f of ["bin/trove.js", "dist/trove.mjs"]) {
-    mkdirSync(join(dir, f, ".."), { recursive: true });
-    copyFileSync(join(REPO, f), join(dir, f));
-  }
+  mkdirSync(join(dir, "bin"), { recursive: true });
+  copyFileSync(join(REPO, "bin/trove.js"), join(dir, "bin/trove.js"));
+  // the bundle and the chunks it imports (dist/chunks/), without source maps
+  cpSync(join(REPO, "dist"), join(dir, "dist"), { recursive: true, filter: (src) => !src.endsWith(".map") });
   troveJs = join(dir, "bin/trove.js");
   const bundle = createHash("sha256").update(readFileSync(join(dir, "dist/trove.mjs"))).digest("hex").slice(0, 12);
   const git = spawnSync("git", ["-C", REPO, "describe", "--always", "--dirty"], { encoding: "utf8" });

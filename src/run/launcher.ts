@@ -1,6 +1,6 @@
 // Starts task processes from a small helper process instead of from trove itself.
 //
-//   const launcher = ProcessLauncher.start(4);         // 4 at once; null where perl is missing
+//   const launcher = ProcessLauncher.start(4);         // 4 at once; null where neither python3 nor perl runs
 //   const child = launcher!.launch({ command: ["sh", "-c", "echo hi"], cwd: "/data", env: {}, logFile: "/tmp/x.log" });
 //   await child.pid;       // 4242 (also its process group)
 //   await child.ended;     // { code: 0, signal: null }, or { errno: "ENOENT" } when it could not start
@@ -9,103 +9,37 @@
 // Why: starting a process forks the parent, and a fork costs in proportion to the parent's
 // memory. trove holds DuckDB and the plan of every task, which made each spawn cost ~8 ms against
 // ~1 ms for xargs (measured, 2 cores); the per-task overhead was 5x the floor. The helper is a
-// few lines of Perl (perl-base is part of every Debian system) whose forks are as cheap as xargs'.
-// Each child gets its own session (so trove can signal its whole process group), stdin from
-// /dev/null, stdout and stderr appended to its log, and exec's error number back through a
-// close-on-exec pipe, so "command not found" is reported as precisely as Node's spawn does.
+// small script: python3's (launcher-python.ts, posix_spawn: no fork at all) where python3 runs,
+// else perl's (launcher-perl.ts; perl-base is part of every Debian system), whose forks are as
+// cheap as xargs'. Each child gets its own session (so trove can signal its whole process group),
+// stdin from /dev/null, stdout and stderr appended to its log, and exec's error number is reported,
+// so "command not found" is as precise as with Node's spawn.
 //
 // Protocol: requests are NUL-separated fields (values may hold anything but NUL):
 //   R token cwd log prelude nfiles [path text]... nenv [key value]... nargs [arg]...
-// The helper writes the files and the prelude (to the log) just before it forks the command.
-// replies are lines: "P token pid" (started) then "X token status" (exited; a wait status:
-// code << 8 | signal), or "E token errno" (could not start).
+//   C token                    (cancel: drop it if it has not started)
+// The helper writes the files and the prelude (to the log) just before it starts the command;
+// replies are lines: "ready" (once, first: the helper can run here; one that dies before saying it
+// is replaced by the next helper), then per request "P token pid" (started) and "X token status"
+// (exited; a wait status: code << 8 | signal; the rest of its process group is killed by then), or
+// "E token errno" (could not start).
 
-import { spawn, spawnSync, type ChildProcessByStdio } from "node:child_process";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { accessSync, constants as fsConstants } from "node:fs";
 import { constants } from "node:os";
+import { delimiter, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { PERL_HELPER } from "./launcher-perl.ts";
+import { PYTHON_HELPER } from "./launcher-python.ts";
 
-const SCRIPT = String.raw`
-use strict; use warnings; use POSIX (); use Fcntl;
-binmode STDIN; $| = 1;
-pipe(my $wake_r, my $wake_w) or die "pipe: $!";
-fcntl($wake_w, F_SETFL, O_NONBLOCK);
-$SIG{CHLD} = sub { syswrite($wake_w, "x") };
-my $max = $ARGV[0];
-my (%token, @fields, @queue, $eof);
-my $buf = '';
-sub reap {
-  while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
-    my $t = delete $token{$pid}; print "X $t $?\n" if defined $t;
-  }
-}
-sub launch {
-  my ($t, $cwd, $log, $prelude, $files, $env, $args) = @_;
-  # files and the log's prelude are written here, not in the child: a forked perl that writes
-  # touches its copy-on-write pages, which made each start cost 3 ms instead of 0.5 (measured)
-  my @f = @$files;
-  while (my ($path, $text) = splice(@f, 0, 2)) {
-    my $fh; unless (open($fh, '>', $path) and binmode($fh) and print($fh $text) and close($fh)) { print "E $t " . ($! + 0) . "\n"; return; }
-  }
-  if ($prelude ne '') {
-    my $fh; unless (open($fh, '>>', $log) and print($fh $prelude) and close($fh)) { print "E $t " . ($! + 0) . "\n"; return; }
-  }
-  pipe(my $err_r, my $err_w) or do { print "E $t " . ($! + 0) . "\n"; return; };
-  my $pid = fork();
-  if (!defined $pid) { print "E $t " . ($! + 0) . "\n"; return; }
-  if ($pid == 0) {
-    close $err_r; $SIG{CHLD} = 'DEFAULT';
-    my $fail = sub { syswrite($err_w, ($! + 0) . ""); POSIX::_exit(127); };
-    POSIX::setsid();
-    open(STDIN, '<', '/dev/null') or $fail->();
-    open(STDOUT, '>>', $log) or $fail->();
-    open(STDERR, '>&', \*STDOUT) or $fail->();
-    chdir($cwd) or $fail->();
-    my %add = @$env; $ENV{$_} = $add{$_} for keys %add;
-    { no warnings; exec { $args->[0] } @$args; }
-    $fail->();
-  }
-  close $err_w;
-  # Wait here until the child has exec'd (EOF) or failed to (an error number). Until then parent
-  # and child share their memory copy-on-write, and every page this loop touched was copied: going
-  # on at once cost 1-2 ms of CPU per task, measured; waiting costs the child's few syscalls.
-  my $errno = ''; sysread($err_r, $errno, 32); close $err_r;
-  if ($errno ne '') { waitpid($pid, 0); print "E $t $errno\n"; return; }
-  $token{$pid} = $t;
-  print "P $t $pid\n";
-}
-while (1) {
-  my $rin = ''; vec($rin, fileno($wake_r), 1) = 1; vec($rin, fileno(STDIN), 1) = 1 unless $eof;
-  my $n = select(my $rout = $rin, undef, undef, 0.5);
-  sysread($wake_r, my $junk, 4096) if $n > 0 && vec($rout, fileno($wake_r), 1);
-  reap();
-  if ($n > 0 && !$eof && vec($rout, fileno(STDIN), 1)) {
-    my $got = sysread(STDIN, $buf, 1 << 16, length $buf);
-    if (!$got) { $eof = 1; } else {
-      my @parts = split(/\0/, $buf, -1); $buf = pop @parts; push @fields, @parts;
-      while (@fields >= 6 && $fields[0] eq 'R') {
-        my $i = 5; my @counts;
-        for my $width (2, 2, 1) {   # files (path, text), env (key, value), args
-          last if @fields <= $i; my $n = $fields[$i]; push @counts, $n; $i += 1 + $width * $n;
-        }
-        last if @counts < 3 || @fields < $i;
-        my (undef, $t, $cwd, $log, $prelude) = splice(@fields, 0, 5);
-        my @files = splice(@fields, 1, 2 * $counts[0]); splice(@fields, 0, 1);
-        my @env = splice(@fields, 1, 2 * $counts[1]); splice(@fields, 0, 1);
-        my @args = splice(@fields, 1, $counts[2]); splice(@fields, 0, 1);
-        push @queue, [$t, $cwd, $log, $prelude, \@files, \@env, \@args];
-      }
-      while (@fields >= 2 && $fields[0] eq 'C') {
-        my (undef, $t) = splice(@fields, 0, 2);
-        my $before = @queue; @queue = grep { $_->[0] ne $t } @queue;
-        print "E $t 125\n" if @queue < $before;   # ECANCELED: it never started
-      }
-    }
-  }
-  # like xargs: a slot that frees starts the next queued command without a round trip to trove
-  launch(@{ shift @queue }) while @queue && keys(%token) < $max;
-  last if $eof && !%token && !@queue;
-}
-`;
+export type Helper = "python" | "perl";
+
+/** How each helper is started. */
+const HELPERS: Record<Helper, { command: string; args: (max: number) => string[] }> = {
+  python: { command: "python3", args: (max) => ["-I", "-S", "-c", PYTHON_HELPER, String(max)] },
+  perl: { command: "perl", args: (max) => ["-e", PERL_HELPER, String(max)] },
+};
+
 
 export interface LaunchRequest {
   command: string[];
@@ -124,7 +58,7 @@ export interface LaunchedProcess {
   cancel(): void;
   /** The pid (also the process group id); undefined when no process was made. */
   pid: Promise<number | undefined>;
-  /** The exit, or the error code (ENOENT, EACCES, ...) that kept the command from starting. */
+  /** The exit (by then what it left running in its group is killed), or the error code (ENOENT, EACCES, ...) that kept it from starting. */
   ended: Promise<{ code: number | null; signal: string | null } | { errno: string }>;
 }
 
@@ -136,31 +70,77 @@ interface Pending {
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]));
 
-let perlMissing: boolean | undefined;
+/** Whether a command is on PATH; no process is started to find out (a probe cost 30-250 ms a run, measured). */
+function onPath(command: string): boolean {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    try {
+      accessSync(join(dir || ".", command), fsConstants.X_OK);
+      return true;
+    } catch {
+      // not in this folder
+    }
+  }
+  return false;
+}
 
 export class ProcessLauncher {
   private readonly pending = new Map<number, Pending>();
   private next = 1;
   private lineBuffer = "";
   private failure: Error | undefined;
+  private helper!: ChildProcessByStdio<Writable, Readable, null>;
+  /** Written to a helper that has not said "ready" yet: replayed to the next helper if it cannot run here. */
+  private unconfirmed: string[] | undefined = [];
+  private closed = false;
 
-  private constructor(private readonly helper: ChildProcessByStdio<Writable, Readable, null>) {
-    helper.stdout.setEncoding("utf8");
-    helper.stdout.on("data", (chunk: string) => this.receive(chunk));
-    helper.on("exit", (code, signal) => this.fail(new Error(`the process launcher (perl) ended (${signal ?? `code ${code}`})`)));
-    helper.on("error", (e) => this.fail(e));
-    helper.stdin.on("error", (e) => this.fail(e));
+  private constructor(
+    private readonly helpers: Helper[],
+    private readonly maxRunning: number,
+  ) {
+    this.startHelper();
   }
 
   /**
-   * A launcher running at most `maxRunning` commands at once (more may be queued in it), or null
-   * when perl cannot run here (then use child_process.spawn).
+   * A launcher running at most `maxRunning` commands at once (more may be queued in it), through
+   * the first of `helpers` found on PATH (the next one if it cannot run: python3 too old, say);
+   * null when none is there (then use child_process.spawn).
    */
-  static start(maxRunning: number): ProcessLauncher | null {
-    perlMissing ??= spawnSync("perl", ["-e", "use POSIX; use Fcntl; exit 0"], { stdio: "ignore" }).status !== 0;
-    if (perlMissing) return null;
-    const helper = spawn("perl", ["-e", SCRIPT, String(maxRunning)], { stdio: ["pipe", "pipe", "inherit"] });
-    return new ProcessLauncher(helper);
+  static start(maxRunning: number, helpers: readonly Helper[] = ["python", "perl"]): ProcessLauncher | null {
+    const found = helpers.filter((h) => onPath(HELPERS[h].command));
+    return found.length > 0 ? new ProcessLauncher(found, maxRunning) : null;
+  }
+
+  private startHelper(): void {
+    const { command, args } = HELPERS[this.helpers.shift()!];
+    const helper = spawn(command, args(this.maxRunning), { stdio: ["pipe", "pipe", "inherit"] });
+    this.helper = helper;
+    this.lineBuffer = "";
+    const gone = (error: Error) => {
+      if (this.helper !== helper) return;
+      if (this.unconfirmed && this.helpers.length > 0) {
+        // it died before "ready": nothing it was sent has started, so the next helper takes it all
+        const replay = this.unconfirmed;
+        this.unconfirmed = [];
+        this.startHelper();
+        for (const request of replay) this.write(request);
+        if (this.closed) this.helper.stdin.end();
+        return;
+      }
+      this.fail(error);
+    };
+    helper.stdout.setEncoding("utf8");
+    helper.stdout.on("data", (chunk: string) => {
+      if (this.helper === helper) this.receive(chunk);
+    });
+    helper.on("exit", (code, signal) => gone(new Error(`the process launcher (${command}) ended (${signal ?? `code ${code}`})`)));
+    helper.on("error", gone);
+    // writing to a helper that died before "ready" fails; its exit decides what happens next
+    helper.stdin.on("error", (e) => this.unconfirmed || gone(e));
+  }
+
+  private write(request: string): void {
+    this.unconfirmed?.push(request);
+    this.helper.stdin.write(request);
   }
 
   launch(request: LaunchRequest): LaunchedProcess {
@@ -171,7 +151,7 @@ export class ProcessLauncher {
       pid: new Promise((r) => (pid = r)),
       ended: new Promise((r) => (ended = r)),
       cancel: () => {
-        if (this.pending.has(token) && !this.failure) this.helper.stdin.write(`C\0${token}\0`);
+        if (this.pending.has(token) && !this.failure) this.write(`C\0${token}\0`);
       },
     };
     const env = Object.entries(request.env).flat();
@@ -185,12 +165,13 @@ export class ProcessLauncher {
     token = this.next++;
     fields[1] = String(token);
     this.pending.set(token, { pid, ended });
-    this.helper.stdin.write(fields.join("\0") + "\0");
+    this.write(fields.join("\0") + "\0");
     return result;
   }
 
   /** Lets the helper exit once the processes it started have ended. */
   close(): void {
+    this.closed = true;
     this.helper.stdin.end();
   }
 
@@ -200,6 +181,7 @@ export class ProcessLauncher {
     while ((newline = this.lineBuffer.indexOf("\n")) >= 0) {
       const [kind, token, value] = this.lineBuffer.slice(0, newline).split(" ");
       this.lineBuffer = this.lineBuffer.slice(newline + 1);
+      if (kind === "ready") this.unconfirmed = undefined;
       const pending = this.pending.get(Number(token));
       if (!pending) continue;
       const n = Number(value);

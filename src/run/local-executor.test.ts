@@ -53,8 +53,8 @@ async function expectGone(pidFile: string): Promise<void> {
 
 const grandchildScript = (pidFile: string) => `sleep 30 & echo $! > ${pidFile}; wait`;
 
-// Every behaviour holds for both ways of starting processes: the perl launcher and Node's spawn.
-describe.each(["perl", "node"] as const)("LocalExecutor (spawner %s)", { timeout: 5000 }, (spawner) => {
+// Every behaviour holds for every way of starting processes: the python and perl launchers, Node's spawn.
+describe.each(["python", "perl", "node"] as const)("LocalExecutor (spawner %s)", { timeout: 5000 }, (spawner) => {
   it("never runs more tasks at once than its concurrency, and uses all of it", async () => {
     const dir = tempDir();
     const times = join(dir, "times");
@@ -274,5 +274,35 @@ describe.each(["perl", "node"] as const)("LocalExecutor (spawner %s)", { timeout
     expect(byId.relative.message).toMatch(/not an absolute path/);
     expect(byId.elsewhere.message).toMatch(/working folder .*missing does not exist/);
     expect(existsSync(join(dir, "ran"))).toBe(false);
+  });
+});
+
+describe("the process launcher", () => {
+  it("falls back to its perl helper when python3 cannot run it, and loses no task", async () => {
+    const dir = tempDir();
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "python3"), "#!/bin/sh\nexit 3\n", { mode: 0o755 }); // a python3 too old for posix_spawn
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const tasks = Array.from({ length: 5 }, (_, i) => shTask(dir, `t${i}`, `echo ran $0`));
+      const outcomes = await collect(new LocalExecutor({ concurrency: 2, spawner: "python" }), tasks);
+      expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill("done"));
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it.each(["python", "perl"] as const)("starts a task with every signal at its default and none blocked (%s)", async (spawner) => {
+    const dir = tempDir();
+    const task = shTask(dir, "a", "grep -E '^Sig(Ign|Blk)' /proc/self/status");
+    task.command = ["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"];
+    const [outcome] = await collect(new LocalExecutor({ spawner }), [task]);
+    expect(outcome.status).toBe("done");
+    const mask = (name: string) => BigInt(`0x${readFileSync(task.logFile, "utf8").match(new RegExp(`^${name}:\\s+([0-9a-f]+)`, "m"))![1]}`);
+    expect(mask("SigBlk")).toBe(0n);
+    // glibc's own signals 32 and 33 (below SIGRTMIN) are left ignored by posix_spawn: no program can use them
+    expect(mask("SigIgn") & ~0x180000000n).toBe(0n);
   });
 });

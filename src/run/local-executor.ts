@@ -29,10 +29,11 @@ export interface LocalExecutorOptions {
   /** How long a stopped task's leader may take to exit after SIGTERM before the group gets SIGKILL. */
   killGraceMs?: number;
   /**
-   * What forks the task processes: "perl", a small helper whose forks cost what xargs' do (see
-   * launcher.ts; the default, falling back to "node" where perl is missing), or "node" itself.
+   * What starts the task processes: a small helper (launcher.ts), "python" (posix_spawn; the
+   * default, falling back to perl, then to node) or "perl" (forks that cost what xargs' do; falling
+   * back to node), or "node" itself (a fork of trove: costly).
    */
-  spawner?: "perl" | "node";
+  spawner?: "python" | "perl" | "node";
 }
 
 interface StagedOutput {
@@ -46,9 +47,9 @@ interface StagedOutput {
 export class LocalExecutor implements Executor {
   readonly concurrency: number;
   readonly killGraceMs: number;
-  readonly spawner: "perl" | "node";
+  readonly spawner: "python" | "perl" | "node";
 
-  constructor({ concurrency = availableParallelism(), killGraceMs = 2000, spawner = "perl" }: LocalExecutorOptions = {}) {
+  constructor({ concurrency = availableParallelism(), killGraceMs = 2000, spawner = "python" }: LocalExecutorOptions = {}) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new ExecutorError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
     if (!(killGraceMs >= 0)) throw new ExecutorError(`killGraceMs must be 0 or more, not ${killGraceMs}`);
     this.concurrency = concurrency;
@@ -69,8 +70,8 @@ export class LocalExecutor implements Executor {
     const runningIds = new Set<string>();
     const source: { done: boolean; error?: { cause: unknown } } = { done: false };
     let wake = () => {};
-    const launcher = this.spawner === "perl" ? ProcessLauncher.start(this.concurrency) : null;
-    const context: RunContext = { stop: stop.signal, drain, launcher, killGraceMs: this.killGraceMs };
+    const launcher = this.spawner === "node" ? null : ProcessLauncher.start(this.concurrency, this.spawner === "perl" ? ["perl"] : ["python", "perl"]);
+    const context: RunContext = { stop: stop.signal, drain, launcher, killGraceMs: this.killGraceMs, logDirs: new Set() };
     // The launcher holds a few tasks beyond those running and starts one the moment a slot frees,
     // as xargs does, instead of waiting for a round trip through this loop.
     const handed = this.concurrency + (launcher ? this.concurrency : 0);
@@ -187,7 +188,12 @@ export class LocalExecutor implements Executor {
 
   private async attempt(spec: TaskSpec, plan: StagedOutput[], n: number, of: number, context: TaskContext): Promise<AttemptResult> {
     resetStaging(plan, true);
-    mkdirSync(dirname(spec.logFile), { recursive: true });
+    // one mkdir per log folder and run, not per task: every task of a step logs to the same folder
+    const logDir = dirname(spec.logFile);
+    if (!context.logDirs.has(logDir)) {
+      mkdirSync(logDir, { recursive: true });
+      context.logDirs.add(logDir);
+    }
     const header = `=== trove: ${spec.id} attempt ${n}/${of} at ${new Date().toISOString()} in ${spec.cwd}: ${shellQuote(spec.command)}\n`;
     const result = await runProcess(spec, header, taskEnv(spec, plan, n), context);
     if (result.status !== "done") return result;

@@ -17,6 +17,8 @@ export interface RunContext {
   drain?: AbortSignal;
   launcher: ProcessLauncher | null;
   killGraceMs: number;
+  /** Log folders made in this run. */
+  logDirs: Set<string>;
 }
 
 export interface TaskContext extends RunContext {
@@ -129,8 +131,9 @@ export async function runProcess(spec: TaskSpec, header: string, env: Record<str
     clearTimeout(graceTimer);
     stop.removeEventListener("abort", onAbort);
     drain?.removeEventListener("abort", onDrain);
-    const pid = await started.pid;
-    if (pid !== undefined) signalGroup(pid, "SIGKILL"); // strays the leader left behind
+    // strays the leader left behind; a launcher has killed them already, as it reaped the leader
+    const pid = launcher ? undefined : await started.pid;
+    if (pid !== undefined) signalGroup(pid, "SIGKILL");
   }
 }
 
