@@ -5,6 +5,7 @@
 //   npx tsx bench/cluster-bench.ts               # every section, N = 1000
 //   BENCH_N=200 npx tsx bench/cluster-bench.ts slurm
 //
+// redis: see cluster-redis.ts (private redis-server, two `trove worker`s, executor and end to end).
 // slurm: starts a private single-node Slurm (scripts/ci/start-slurm.sh, free ports, temp folder)
 // and stops it at the end; reports sbatch calls, array elements, total time and time per task.
 // Writes bench/out/cluster-results.md.
@@ -18,6 +19,7 @@ import { LocalExecutor } from "../src/run/local-executor.ts";
 import { SlurmExecutor } from "../src/run/executors/slurm.ts";
 import { freePort } from "../test/setup/servers.ts";
 import { REPO } from "./measure.ts";
+import { redis } from "./cluster-redis.ts";
 
 const N = Number(process.env.BENCH_N ?? 1000);
 
@@ -73,7 +75,7 @@ async function slurm(): Promise<Figures> {
 }
 
 /** One section per executor; the local one is the yardstick. */
-const MEASUREMENTS: Record<string, () => Promise<Figures>> = { local, slurm };
+const MEASUREMENTS: Record<string, () => Promise<Figures>> = { local, slurm, redis: () => redis(N) };
 
 const wanted = process.argv.slice(2);
 const out: string[] = [`# Cluster executors, N = ${N} trivial tasks (${new Date().toISOString()})`, "", "| what | figure |", "|---|---|"];

@@ -8,7 +8,7 @@ set -u
 D=$1
 ours() {
   case "$(cat /proc/"$1"/comm 2>/dev/null)" in
-    ceph-*|radosgw*|munged|slurmctld|slurmd) return 0 ;;
+    ceph-*|radosgw*|munged|slurmctld|slurmd|redis-server*) return 0 ;;
     node) grep -q azurite /proc/"$1"/cmdline 2>/dev/null ;;
     *) return 1 ;;
   esac

@@ -85,6 +85,12 @@ export const configSchema = z.strictObject({
       follow_symlinks: z.boolean().default(false),
     })
     .default({ hash: "none", ignore: [], follow_symlinks: false }),
+  /** Defaults for `trove run --executor NAME`; flags and env override them. */
+  executor: z
+    .strictObject({
+      redis: z.strictObject({ url: z.string().min(1).optional(), queue: z.string().min(1).optional() }).optional(),
+    })
+    .optional(),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -16,6 +16,8 @@ export const SYSTEM_PACKAGES: Record<string, string[]> = {
   // single-node Slurm for the Slurm executor's tests (test/setup/slurm.ts); ~60 MB
   "slurm-wlm": ["slurmctld", "-V"],
   munge: ["munged", "--version"],
+  // the queue of the redis executor's tests (test/support/redis.ts)
+  "redis-server": ["redis-server", "--version"],
 };
 
 function works(check: string[]): boolean {

@@ -10,6 +10,7 @@ import { positiveInt } from "../options.ts";
 import { progressBar, type TaskProgress, taskProgress } from "../progress.ts";
 import { describeRun, describePlan } from "../run-report.ts";
 import { interruptible } from "../interrupt.ts";
+import { executorFor } from "../../run/executors/index.ts";
 
 interface RunOpts {
   dataset: string;
@@ -21,9 +22,21 @@ interface RunOpts {
   keepGoing?: boolean;
   index: boolean;
   json?: boolean;
+  executor: string;
+  redis?: string;
+  queue?: string;
 }
 
 export function register(program: Command): void {
+  // what each Slurm array element runs (src/run/executors/slurm-driver.ts); not for users
+  program
+    .command("slurm-element", { hidden: true })
+    .argument("<wave>")
+    .argument("<element>")
+    .action(async (wave: string, element: string) => {
+      const { runSlurmElement } = await import("../../run/executors/slurm-driver.ts");
+      process.exitCode = await runSlurmElement(wave, Number(element));
+    });
   program
     .command("run")
     .description("run the steps of trove.toml for every record whose outputs are out of date")
@@ -37,6 +50,15 @@ export function register(program: Command): void {
     .option("-k, --keep-going", "after a failure, go on with the tasks that do not depend on it")
     .option("--no-index", "do not update the catalog before planning (new raw files stay unseen)")
     .option("--json", "print the report as JSON")
+    .option("--executor <name>", "where tasks run: local, redis (on `trove worker`s; see `trove worker --help`) or slurm (job arrays; a shared file system is assumed)", "local")
+    .option("--redis <url>", "with --executor redis: the server (default: $TROVE_REDIS_URL, then [executor.redis] url in trove.toml)")
+    .option("--queue <name>", "with --executor redis: the queue (default: trove)")
+    .option("--partition <p>", "with --executor slurm: sbatch --partition")
+    .option("--time <t>", "with --executor slurm: time limit per array element (sbatch --time)")
+    .option("--mem <m>", "with --executor slurm: memory per array element (sbatch --mem)")
+    .option("--cpus <n>", "with --executor slurm: sbatch --cpus-per-task", positiveInt)
+    .option("--account <a>", "with --executor slurm: sbatch --account")
+    .option("--pack <n>", "with --executor slurm: tasks per array element (default: at most 100 elements per wave)", positiveInt)
     .addHelpText(
       "after",
       `
@@ -73,6 +95,7 @@ Examples:
           bar.stop();
         }
       }
+      const executor = await executorFor(opts.executor, { ...opts, jobs: opts.jobs, config });
       const bar = taskProgress();
       // the SQL engine is opened only if the tasks are not known from the last plan already
       const manifest = currentCatalog(config, opts.dataset);
@@ -88,6 +111,7 @@ Examples:
             force: opts.force,
             dryRun: opts.dryRun,
             jobs: opts.jobs,
+            executor,
             keepGoing: opts.keepGoing,
             signal,
             onEvent: progress(bar),

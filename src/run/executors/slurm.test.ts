@@ -172,7 +172,12 @@ describe("SlurmExecutor", () => {
     await waitFor(() => started.length >= 2);
     stop.abort();
     const outcomes = await run;
-    expect([...outcomes.values()].map((o) => o.status)).toEqual(["killed", "killed"]); // the 2 pending ones never started
+    // every task that started is killed (on a loaded machine a third may start before the abort
+    // lands); the ones that never started get no outcome
+    const statuses = [...outcomes.values()].map((o) => o.status);
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(statuses.every((s) => s === "killed")).toBe(true);
+    expect(statuses.length).toBe(new Set(started).size);
     expect(queued(executor.stats.jobIds[0])).toBe("");
   });
 });

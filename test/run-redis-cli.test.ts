@@ -1,0 +1,139 @@
+// `trove run --executor redis` with two `trove worker` processes and a real redis-server: the same
+// runs table as a local run, a worker SIGKILLed mid-task, Redis restarted mid-run.
+// Needs the built CLI (`node build.mjs`, which `npm test` runs first).
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runTrove, tempDir, troveBin } from "./helpers.ts";
+import { startRedis, type TestRedis } from "./support/redis.ts";
+
+function dataset(records: number, command: string): string {
+  const root = tempDir();
+  writeFileSync(
+    join(root, "trove.toml"),
+    `[dataset]
+name = "cli"
+[[layout]]
+type = "template"
+patterns = ["raw/{id}.txt"]
+[layout.entities]
+id = "R\\\\d+"
+[record]
+id_pattern = "R\\\\d+"
+[steps.work]
+command = "${command}"
+inputs = { raw = "raw/{id}.txt" }
+outputs = { out = "out/{id}.txt" }
+`,
+  );
+  mkdirSync(join(root, "raw"));
+  for (let i = 1; i <= records; i++) writeFileSync(join(root, `raw/R${i}.txt`), `record ${i}\n`);
+  return root;
+}
+
+const journal = (root: string) => {
+  const file = join(root, ".trove/runs/journal.jsonl");
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+};
+
+let redis: TestRedis;
+const workers: { child: ChildProcess; log: () => string }[] = [];
+
+function startWorker(queue: string): { child: ChildProcess; log: () => string } {
+  const child = spawn(process.execPath, [troveBin, "worker", "--redis", redis.url, "--queue", queue, "-c", "2", "--lock-ms", "1500"], { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  child.stderr!.on("data", (d) => (log += d));
+  const w = { child, log: () => log };
+  workers.push(w);
+  return w;
+}
+
+async function waitFor(check: () => boolean, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [troveBin, ...args], { env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+let queueN = 0;
+async function twoWorkers() {
+  const queue = `cli${queueN++}`;
+  const ws = [startWorker(queue), startWorker(queue)];
+  await waitFor(() => ws.every((w) => /worker \d+ on/.test(w.log())));
+  return { queue, ws };
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterEach(() => {
+  for (const w of workers.splice(0)) w.child.kill("SIGKILL");
+});
+afterAll(() => redis?.stop());
+
+describe("trove run --executor redis", () => {
+  it("writes the runs table a local run writes", async () => {
+    const { queue } = await twoWorkers();
+    const remote = dataset(8, `sh -c 'sleep 0.1; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    const local = tempDir();
+    cpSync(remote, local, { recursive: true });
+    const l = runTrove(["run", "-d", local, "-j", "2"]);
+    expect(l.code).toBe(0);
+    const r = await runAsync(["run", "-d", remote, "--executor", "redis", "--redis", redis.url, "--queue", queue]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const shape = (root: string) => journal(root).map((row) => ({ task: row.task, status: row.status, exit_code: row.exit_code, attempts: row.attempts, fingerprint: row.fingerprint, outputs: row.outputs.map((o: { path: string; hash?: string }) => o.path) })).sort((a, b) => a.task.localeCompare(b.task));
+    expect(shape(remote)).toEqual(shape(local));
+    expect(readdirSync(join(remote, "out")).sort()).toEqual(readdirSync(join(local, "out")).sort());
+    expect(readFileSync(join(remote, "out/R3.txt"), "utf8")).toBe("record 3\n");
+    // up to date now: nothing to run, either way
+    expect(runTrove(["run", "-d", remote, "--executor", "redis", "--redis", redis.url, "--queue", queue, "--json"]).stdout).toMatch(/"run": 0/);
+  });
+
+  it("a worker SIGKILLed mid-task: the task runs again elsewhere, once done", async () => {
+    const { queue, ws } = await twoWorkers();
+    const root = dataset(4, `sh -c 'echo x >> \\"$0.tries\\"; sleep 1; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    const run = runAsync(["run", "-d", root, "--executor", "redis", "--redis", redis.url, "--queue", queue]);
+    await waitFor(() => /start work:R\d/.test(ws[0].log()));
+    const victim = /start work:(R\d)/.exec(ws[0].log())![1];
+    await waitFor(() => existsSync(join(root, `raw/${victim}.txt.tries`))); // its process is running
+    ws[0].child.kill("SIGKILL");
+    const r = await run;
+    expect(r.code).toBe(0);
+    const rows = journal(root);
+    expect(rows.filter((row) => row.status === "done").map((row) => row.task).sort()).toEqual(["work:R1", "work:R2", "work:R3", "work:R4"]);
+    expect(rows).toHaveLength(4);
+    for (let i = 1; i <= 4; i++) expect(readFileSync(join(root, `raw/R${i}.txt.tries`), "utf8").length).toBeLessThanOrEqual(4); // at most twice
+    expect(readFileSync(join(root, `raw/${victim}.txt.tries`), "utf8")).toBe("x\nx\n"); // ran again on the other worker
+  });
+
+  it("Redis restarted mid-run: the run fails clearly, and the next one runs what is left", async () => {
+    const { queue } = await twoWorkers();
+    const root = dataset(12, `sh -c 'sleep 0.5; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    const run = runAsync(["run", "-d", root, "--executor", "redis", "--redis", redis.url, "--queue", queue]);
+    await waitFor(() => journal(root).length >= 2);
+    await redis.restart();
+    const r = await run;
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+ (lost|has been unreachable)/);
+    const before = journal(root).filter((row) => row.status === "done").length;
+    expect(before).toBeLessThan(12);
+    const again = await runAsync(["run", "-d", root, "--executor", "redis", "--redis", redis.url, "--queue", queue, "--json"]);
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.stdout);
+    expect(report.counts.done).toBe(12 - before);
+    expect(readdirSync(join(root, "out"))).toHaveLength(12);
+  });
+});
