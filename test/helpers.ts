@@ -4,7 +4,7 @@
 //   const { code, stdout } = runTrove(["index", dir]);
 
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "./fixtures.ts";
@@ -28,4 +28,32 @@ export function runTrove(args: string[], options: SpawnSyncOptions & { wrap?: st
   const [cmd, ...rest] = [...wrap, process.execPath, troveBin, ...args];
   const r = spawnSync(cmd, rest, { encoding: "utf8", env: { ...process.env, CI: "true" }, ...spawnOptions });
   return { code: r.status, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/**
+ * A dataset of `records` files raw/R<i>.txt ("record <i>") with one step `work` running `command`
+ * (a trove.toml command template) from raw/{id}.txt to out/{id}.txt; `extra` is appended to trove.toml.
+ */
+export function stepDataset(records: number, command: string, extra = ""): string {
+  const root = tempDir();
+  writeFileSync(
+    join(root, "trove.toml"),
+    `[dataset]
+name = "cli"
+[[layout]]
+type = "template"
+patterns = ["raw/{id}.txt"]
+[layout.entities]
+id = "R\\\\d+"
+[record]
+id_pattern = "R\\\\d+"
+[steps.work]
+command = "${command}"
+inputs = { raw = "raw/{id}.txt" }
+outputs = { out = "out/{id}.txt" }
+${extra}`,
+  );
+  mkdirSync(join(root, "raw"));
+  for (let i = 1; i <= records; i++) writeFileSync(join(root, `raw/R${i}.txt`), `record ${i}\n`);
+  return root;
 }

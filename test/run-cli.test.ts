@@ -6,31 +6,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, wri
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sharedFixture } from "./fixtures.ts";
-import { runTrove, tempDir, troveBin } from "./helpers.ts";
+import { runTrove, stepDataset, tempDir, troveBin } from "./helpers.ts";
 
-function dataset(records: number, command: string, extra = ""): string {
-  const root = tempDir();
-  writeFileSync(
-    join(root, "trove.toml"),
-    `[dataset]
-name = "cli"
-[[layout]]
-type = "template"
-patterns = ["raw/{id}.txt"]
-[layout.entities]
-id = "R\\\\d+"
-[record]
-id_pattern = "R\\\\d+"
-[steps.work]
-command = "${command}"
-inputs = { raw = "raw/{id}.txt" }
-outputs = { out = "out/{id}.txt" }
-${extra}`,
-  );
-  mkdirSync(join(root, "raw"));
-  for (let i = 1; i <= records; i++) writeFileSync(join(root, `raw/R${i}.txt`), `record ${i}\n`);
-  return root;
-}
 
 /** Starts `trove run` in the background; resolves with its exit when it ends. */
 function startRun(root: string, ...args: string[]) {
@@ -61,7 +38,7 @@ const processesWith = (marker: string) => spawnSync("pgrep", ["-f", marker], { e
 
 describe("trove run (command)", () => {
   it("runs, explains a dry run, reruns nothing, and exits 1 with the log's name when a task fails", () => {
-    const root = dataset(3, `sh -c 'if grep -q 3 \\"$0\\"; then echo broken record >&2; exit 1; fi; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    const root = stepDataset(3, `sh -c 'if grep -q 3 \\"$0\\"; then echo broken record >&2; exit 1; fi; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
     const dry = runTrove(["run", "-d", root, "-n"]);
     expect(dry.stderr).toBe("");
     expect(dry.code).toBe(0);
@@ -91,7 +68,7 @@ describe("trove run (command)", () => {
 
   it("stops every task on Ctrl-C, records them as killed, and leaves no process or output behind", async () => {
     const marker = `trove-ctrl-c-${process.pid}-${Date.now()}`;
-    const root = dataset(4, `sh -c 'sleep 30; echo ${marker}' {out.out}`);
+    const root = stepDataset(4, `sh -c 'sleep 30; echo ${marker}' {out.out}`);
     const { child, done } = startRun(root, "-j", "2");
     await waitFor(() => processesWith(marker).split("\n").filter(Boolean).length >= 2);
     child.kill("SIGINT");
@@ -105,7 +82,7 @@ describe("trove run (command)", () => {
   });
 
   it("resumes after a SIGKILL: what finished stays done, nothing half-done counts", async () => {
-    const root = dataset(8, `sh -c 'sleep 0.3; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    const root = stepDataset(8, `sh -c 'sleep 0.3; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
     const { child, done } = startRun(root, "-j", "2");
     await waitFor(() => journalLines(root).length >= 3);
     child.kill("SIGKILL");
@@ -125,7 +102,7 @@ describe("trove run (command)", () => {
 
   it("refuses a second run on the same dataset while the first is running", async () => {
     // each task waits until the test says go, so the checks below see it running however slow the machine
-    const root = dataset(2, `sh -c 'while [ ! -e \\"$TROVE_ROOT/go\\" ]; do sleep 0.05; done; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    const root = stepDataset(2, `sh -c 'while [ ! -e \\"$TROVE_ROOT/go\\" ]; do sleep 0.05; done; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
     const first = startRun(root);
     await waitFor(() => existsSync(join(root, ".trove/runs/lock")) && existsSync(join(root, ".trove/runs/logs")));
     const second = runTrove(["run", "-d", root]);
@@ -142,7 +119,7 @@ describe("trove run (command)", () => {
   });
 
   it("answers lineage up and down through two steps", () => {
-    const root = dataset(1, `cp {in.raw} {out.out}`, `
+    const root = stepDataset(1, `cp {in.raw} {out.out}`, `
 [steps.twice]
 command = "sh -c 'cat \\"$0\\" \\"$0\\" > \\"$1\\"' {in.once} {out.twice}"
 inputs = { once = "out/{id}.txt" }

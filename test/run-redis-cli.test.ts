@@ -3,35 +3,12 @@
 // Needs the built CLI (`node build.mjs`, which `npm test` runs first).
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runTrove, tempDir, troveBin } from "./helpers.ts";
+import { runTrove, stepDataset, tempDir, troveBin } from "./helpers.ts";
 import { startRedis, type TestRedis } from "./support/redis.ts";
 
-function dataset(records: number, command: string): string {
-  const root = tempDir();
-  writeFileSync(
-    join(root, "trove.toml"),
-    `[dataset]
-name = "cli"
-[[layout]]
-type = "template"
-patterns = ["raw/{id}.txt"]
-[layout.entities]
-id = "R\\\\d+"
-[record]
-id_pattern = "R\\\\d+"
-[steps.work]
-command = "${command}"
-inputs = { raw = "raw/{id}.txt" }
-outputs = { out = "out/{id}.txt" }
-`,
-  );
-  mkdirSync(join(root, "raw"));
-  for (let i = 1; i <= records; i++) writeFileSync(join(root, `raw/R${i}.txt`), `record ${i}\n`);
-  return root;
-}
 
 const journal = (root: string) => {
   const file = join(root, ".trove/runs/journal.jsonl");
@@ -86,7 +63,7 @@ afterAll(() => redis?.stop());
 describe("trove run --executor redis", () => {
   it("writes the runs table a local run writes", async () => {
     const { queue } = await twoWorkers();
-    const remote = dataset(8, `sh -c 'sleep 0.1; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    const remote = stepDataset(8, `sh -c 'sleep 0.1; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
     const local = tempDir();
     cpSync(remote, local, { recursive: true });
     const l = runTrove(["run", "-d", local, "-j", "2"]);
@@ -104,7 +81,7 @@ describe("trove run --executor redis", () => {
 
   it("a worker SIGKILLed mid-task: the task runs again elsewhere, once done", async () => {
     const { queue, ws } = await twoWorkers();
-    const root = dataset(4, `sh -c 'echo x >> \\"$0.tries\\"; sleep 1; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    const root = stepDataset(4, `sh -c 'echo x >> \\"$0.tries\\"; sleep 1; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
     const run = runAsync(["run", "-d", root, "--executor", "redis", "--redis", redis.url, "--queue", queue]);
     await waitFor(() => /start work:R\d/.test(ws[0].log()));
     const victim = /start work:(R\d)/.exec(ws[0].log())![1];
@@ -121,7 +98,7 @@ describe("trove run --executor redis", () => {
 
   it("Redis restarted mid-run: the run fails clearly, and the next one runs what is left", async () => {
     const { queue } = await twoWorkers();
-    const root = dataset(12, `sh -c 'sleep 0.5; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
+    const root = stepDataset(12, `sh -c 'sleep 0.5; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
     const run = runAsync(["run", "-d", root, "--executor", "redis", "--redis", redis.url, "--queue", queue]);
     await waitFor(() => journal(root).length >= 2);
     await redis.restart();

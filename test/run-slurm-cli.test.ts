@@ -2,40 +2,17 @@
 // single-node Slurm (started by the test setup), each element runs its packed tasks through the
 // CLI's hidden slurm-element command, and the runs table says what a local run would.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runTrove, tempDir } from "./helpers.ts";
+import { runTrove, stepDataset } from "./helpers.ts";
 import { slurm } from "./support/slurm.ts";
 
-function dataset(records: number): string {
-  const root = tempDir();
-  writeFileSync(
-    join(root, "trove.toml"),
-    `[dataset]
-name = "slurm"
-[[layout]]
-type = "template"
-patterns = ["raw/{id}.txt"]
-[layout.entities]
-id = "R\\\\d+"
-[record]
-id_pattern = "R\\\\d+"
-[steps.work]
-command = "cp {in.raw} {out.out}"
-inputs = { raw = "raw/{id}.txt" }
-outputs = { out = "out/{id}.txt" }
-`,
-  );
-  mkdirSync(join(root, "raw"));
-  for (let i = 1; i <= records; i++) writeFileSync(join(root, `raw/R${i}.txt`), `record ${i}\n`);
-  return root;
-}
 
 describe("trove run --executor slurm", () => {
   it("runs packed tasks as a job array and records them like a local run", () => {
     const { conf } = slurm();
-    const root = dataset(6);
+    const root = stepDataset(6, "cp {in.raw} {out.out}");
     const env = { ...process.env, SLURM_CONF: conf, CI: "true" };
     const r = runTrove(["run", "-d", root, "--executor", "slurm", "--pack", "2"], { env });
     expect(r.code, r.stderr + r.stdout).toBe(0);

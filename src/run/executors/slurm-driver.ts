@@ -25,7 +25,9 @@ export async function runSlurmElement(waveDir: string, element: number): Promise
   process.on("SIGTERM", onTerm);
   process.on("SIGINT", onTerm);
   const indexOf = new Map(specs.map((s, k) => [s.id, first + k]));
-  const executor = new LocalExecutor({ concurrency: 1 });
+  // Node spawns the tasks itself: Slurm signals every process of an element on scancel, and a
+  // launcher helper dying first would turn "killed" into "failed"
+  const executor = new LocalExecutor({ concurrency: 1, spawner: "node" });
   let failed = 0;
   // one task at a time, the next handed over only when one ends, so a drain or a cancel keeps the
   // rest unstarted (the local executor reads its source ahead)
