@@ -109,7 +109,10 @@ export class LocalExecutor implements Executor {
           finished.push(o);
           onEvent?.({ kind: "finished", outcome: o, counts: { ...counts } });
         }
-        pump();
+        // a failure may make the consumer drain the pool: it sees the outcome before more tasks go
+        // out (the loop below pumps after each yield)
+        if (o && o.status !== "done") wake();
+        else pump();
       });
       pending.add(settled);
     };
@@ -135,6 +138,7 @@ export class LocalExecutor implements Executor {
       for (;;) {
         if (finished.length > 0) {
           yield finished.shift()!;
+          pump();
           continue;
         }
         const drained = stop.signal.aborted || drain?.aborted || source.error !== undefined || (source.done && queue.length === 0);

@@ -176,7 +176,7 @@ describe("SlurmExecutor", () => {
     // lands); the ones that never started get no outcome
     const statuses = [...outcomes.values()].map((o) => o.status);
     expect(statuses.length).toBeGreaterThanOrEqual(2);
-    expect(statuses.every((s) => s === "killed")).toBe(true);
+    expect(statuses, JSON.stringify([...outcomes.values()].map((o) => [o.status, o.message]))).toEqual(statuses.map(() => "killed"));
     expect(statuses.length).toBe(new Set(started).size);
     expect(queued(executor.stats.jobIds[0])).toBe("");
   });
