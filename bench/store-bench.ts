@@ -12,13 +12,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, statfsSync, writeSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { S3Store } from "../src/store/s3.ts";
 import { PUSH_MEASUREMENTS } from "./store-push.ts";
+import { freePort } from "../test/setup/servers.ts";
 
 const root = join(import.meta.dirname, "..");
 const MiB = 1 << 20;
@@ -155,16 +155,6 @@ export const MEASUREMENTS: Measurement[] = [smallFiles, largeFile, ...PUSH_MEASU
 /** BENCH_SECTIONS=push,snapshot: only the sections whose names contain one of these. */
 const SECTIONS = process.env.BENCH_SECTIONS?.split(",").filter(Boolean);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRadosgw(dir: string, memstoreBytes: number) {
   const r = spawnSync(join(root, "scripts/ci/start-rgw.sh"), [join(dir, "rgw"), String(await freePort()), String(await freePort())], {

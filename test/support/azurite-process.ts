@@ -5,8 +5,8 @@
 
 import { spawn } from "node:child_process";
 import { openSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { join } from "node:path";
+import { accepts, freePort } from "../setup/servers.ts";
 
 export interface AzuriteInfo {
   endpoint: string;
@@ -46,21 +46,4 @@ export async function startAzurite(dir: string, port?: number): Promise<AzuriteI
   };
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.once("connect", () => { s.destroy(); resolve(true); });
-    s.once("error", () => resolve(false));
-  });
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -10,10 +10,10 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { accepts, freePort } from "../setup/servers.ts";
 
 export interface RadosgwInfo {
   endpoint: string;
@@ -132,21 +132,4 @@ async function waitFor(ok: () => Promise<boolean>, ms: number, what: string): Pr
   }
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.once("connect", () => { s.destroy(); resolve(true); });
-    s.once("error", () => resolve(false));
-  });
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

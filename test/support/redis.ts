@@ -8,9 +8,8 @@
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
-import { freePort, serverRunDir } from "../setup/servers.ts";
+import { accepts, freePort, serverRunDir } from "../setup/servers.ts";
 
 export interface TestRedis {
   url: string;
@@ -52,12 +51,3 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: "127.0.0.1", port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on("error", () => resolve(false));
-  });
-}
