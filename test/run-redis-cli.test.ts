@@ -114,3 +114,11 @@ describe("trove run --executor redis", () => {
     expect(readdirSync(join(root, "out"))).toHaveLength(12);
   });
 });
+
+describe("trove worker: bad input", () => {
+  it("says which Redis it cannot reach, without the password, and exits 2", () => {
+    const r = runTrove(["worker", "--redis", "redis://user:s3cret@127.0.0.1:1"], { timeout: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("trove: cannot reach Redis at redis://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n");
+  });
+});

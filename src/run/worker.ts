@@ -11,6 +11,7 @@
 // spawn: a worker is a small process, so a fork costs little (the perl launcher is for trove run).
 
 import { Worker } from "bullmq";
+import { ExecutorError } from "./executor.ts";
 import { LocalExecutor } from "./local-executor.ts";
 import { cancelChannel, cancelKey, DEFAULT_QUEUE, type JobResult, type TaskJob } from "./executors/redis.ts";
 import { redisConnection, RespClient } from "./executors/resp.ts";
@@ -74,7 +75,16 @@ export async function startWorker({ url, queue = DEFAULT_QUEUE, concurrency = 1,
     const retry = () => !closing && subscribe().catch(() => setTimeout(retry, 1000));
     if (!closing) setTimeout(retry, 1000);
   };
-  await subscribe();
+  try {
+    await subscribe();
+  } catch (e) {
+    // the first connection says whether the server is there at all: a user's error, not ours
+    closing = true;
+    listen.close();
+    keys.disconnect();
+    await worker.close().catch(() => {});
+    throw new ExecutorError(`cannot reach Redis at ${url.replace(/\/\/[^@/]*@/, "//")}: ${(e as Error).message}`);
+  }
   void worker.run();
   await worker.waitUntilReady();
   return {
