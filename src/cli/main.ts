@@ -20,6 +20,7 @@ import * as versions from "./commands/versions.ts";
 import * as push from "./commands/push.ts";
 import * as pull from "./commands/pull.ts";
 import * as worker from "./commands/worker.ts";
+import * as thot from "./commands/thot.ts";
 
 /** Exit codes: 0 done, 1 unexpected failure (a bug), 2 bad input (config, path, SQL, usage). */
 export async function main(argv: string[]): Promise<number> {
@@ -42,7 +43,7 @@ Start with:
   trove index DIR            build or update the catalog (.trove/catalog/*.parquet)
   trove query -d DIR "SQL"   query it`,
     );
-  for (const command of [demo, init, index, status, run, log, lineage, parse, query, ls, one, snapshot, versions, push, pull, lindi, worker]) command.register(program);
+  for (const command of [demo, init, index, status, run, log, lineage, parse, query, ls, one, snapshot, versions, push, pull, lindi, worker, thot]) command.register(program);
   const exitOverride = (c: Command): void => {
     c.exitOverride();
     c.commands.forEach(exitOverride);

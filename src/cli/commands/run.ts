@@ -11,6 +11,7 @@ import { progressBar, type TaskProgress, taskProgress } from "../progress.ts";
 import { describeRun, describePlan } from "../run-report.ts";
 import { interruptible } from "../interrupt.ts";
 import { executorFor } from "../../run/executors/index.ts";
+import { isThotRun, runThotFromRun } from "./thot.ts";
 
 interface RunOpts {
   dataset: string;
@@ -87,6 +88,7 @@ Examples:
     )
     .action(async (steps: string[], opts: RunOpts) => {
       const config = await loadConfig(opts.dataset);
+      if (isThotRun(config)) return runThotFromRun(config, steps, opts);
       if (opts.index) {
         const bar = progressBar();
         try {

@@ -12,7 +12,7 @@
 // Differently: a bad file is a problem naming the file and position, and loading goes on without it
 // (Thot raised on the first one); inheritance is done by project.ts for every generation alike.
 
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { type JsonObject, type ThotProblem, describeJson, isPlainObject, parseJsonObject, parseObjectFile } from "./errors.ts";
 import type { Note, ScriptAssociation } from "./model.ts";
@@ -37,7 +37,7 @@ export async function readLegacyProject(root: string): Promise<{ objects: RawObj
 }
 
 async function visit(root: string, folder: string, parent: string | null, out: RawObject[], problems: ThotProblem[]): Promise<void> {
-  const entries = await readdir(join(root, folder), { withFileTypes: true });
+  const entries = readdirSync(join(root, folder), { withFileTypes: true });
   const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
   const hasContainer = names.has(CONTAINER_FILE);
   const hasAsset = names.has(ASSET_FILE);
@@ -64,6 +64,11 @@ async function visit(root: string, folder: string, parent: string | null, out: R
   for (const name of subfolders) await visit(root, joinRel(folder, name), folder, out, problems);
 }
 
+/** One asset folder, as the loader reads it (the runner re-reads the assets a script added). */
+export function readLegacyAsset(root: string, folder: string, parent: string, problems: ThotProblem[]): Promise<RawObject | null> {
+  return readObject(root, folder, "asset", joinRel(folder, ASSET_FILE), parent, problems);
+}
+
 async function readObject(
   root: string,
   folder: string,
@@ -72,7 +77,7 @@ async function readObject(
   parent: string | null,
   problems: ThotProblem[],
 ): Promise<RawObject | null> {
-  const read = parseJsonObject(await readFile(join(root, objectFile), "utf8"), objectFile);
+  const read = parseJsonObject(readFileSync(join(root, objectFile), "utf8"), objectFile);
   const defaultName = folder === "" ? posix.basename(root) : posix.basename(folder);
   if ("error" in read) {
     problems.push({ path: objectFile, message: read.error });
@@ -112,7 +117,7 @@ function readCreator(json: JsonObject, object: RawObject, complain: (m: string) 
 /** `_scripts.json`: a list of `{script, priority = 0, autorun = true}` (a bare path string is accepted). */
 async function readScripts(root: string, folder: string, problems: ThotProblem[]): Promise<ScriptAssociation[]> {
   const file = joinRel(folder, SCRIPTS_FILE);
-  return parseScripts(await readFile(join(root, file), "utf8"), folder, problems);
+  return parseScripts(readFileSync(join(root, file), "utf8"), folder, problems);
 }
 
 /** The associations of `<folder>/_scripts.json` from its text; bad entries become problems. */

@@ -12,8 +12,7 @@
 // (gitignore-like globs, applying to their folder and below) hide folders from the tree.
 // Script paths are relative to `analysis_root` (or the project root when there is none).
 
-import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import picomatch from "picomatch";
 import { type JsonObject, type ThotProblem, describeJson, isPlainObject, parseJsonObject } from "./errors.ts";
@@ -161,7 +160,7 @@ async function visit(
   await readAssets(root, app, container, out, problems);
   await readJson(root, joinRel(folder, `${app}/${CONTAINER_SETTINGS_FILE}`), problems, true);
 
-  const entries = await readdir(join(root, folder), { withFileTypes: true });
+  const entries = readdirSync(join(root, folder), { withFileTypes: true });
   const childIgnores = [...ignores];
   if (folder !== "") await readIgnore(root, folder, childIgnores, problems);
   for (const name of entries.filter((e) => e.isDirectory() && e.name !== app).map((e) => e.name).sort()) {
@@ -211,6 +210,13 @@ function associations(value: unknown, scripts: Map<string, string>, file: string
   return out.sort((x, y) => x.priority - y.priority || (x.script < y.script ? -1 : x.script > y.script ? 1 : 0));
 }
 
+/** The assets of one container, as the loader reads them (the runner re-reads them after a script adds some). */
+export async function readContainerAssets(root: string, app: string, container: string, problems: ThotProblem[]): Promise<RawObject[]> {
+  const out: RawObject[] = [];
+  await readAssets(root, app, blankObject("container", container, null), out, problems);
+  return out;
+}
+
 async function readAssets(root: string, app: string, container: RawObject, out: RawObject[], problems: ThotProblem[]): Promise<void> {
   const file = joinRel(container.path, `${app}/${ASSETS_FILE}`);
   const json = await readJson(root, file, problems, true, true);
@@ -250,7 +256,7 @@ async function readAssets(root: string, app: string, container: RawObject, out: 
 async function readJson(root: string, file: string, problems: ThotProblem[], optional = false, allowList = false): Promise<JsonObject | null> {
   let text: string;
   try {
-    text = await readFile(join(root, file), "utf8");
+    text = readFileSync(join(root, file), "utf8");
   } catch (e) {
     if (!optional) problems.push({ path: file, message: `${file}: cannot read: ${(e as Error).message}` });
     return null;
@@ -279,7 +285,7 @@ async function readIgnore(root: string, folder: string, out: Ignore[], problems:
   const file = joinRel(folder, SYRE_IGNORE);
   let text: string;
   try {
-    text = await readFile(join(root, file), "utf8");
+    text = readFileSync(join(root, file), "utf8");
   } catch {
     return;
   }

@@ -4,7 +4,7 @@
 //   await readNotes("/data/inclined-plane", "deg30/_notes", problems)
 //   // [{ title: "note_1", created: "2021-03-04T05:06:07.000Z", content: "Ball slipped..." }]
 
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ThotProblem } from "./errors.ts";
 import type { Note } from "./model.ts";
@@ -12,7 +12,7 @@ import type { Note } from "./model.ts";
 export async function readNotes(root: string, folder: string, problems: ThotProblem[]): Promise<Note[]> {
   let names: string[];
   try {
-    names = (await readdir(join(root, folder), { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+    names = readdirSync(join(root, folder), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
   } catch (e) {
     problems.push({ path: folder, message: `${folder}: cannot list notes: ${(e as Error).message}` });
     return [];
@@ -21,7 +21,8 @@ export async function readNotes(root: string, folder: string, problems: ThotProb
   for (const name of names) {
     const abs = join(root, folder, name);
     try {
-      const [info, bytes] = await Promise.all([stat(abs), readFile(abs)]);
+      const info = statSync(abs);
+      const bytes = readFileSync(abs);
       notes.push({ title: stem(name), created: info.mtime.toISOString(), content: decodeUtf8(bytes) });
     } catch (e) {
       problems.push({ path: `${folder}/${name}`, message: `${folder}/${name}: cannot read note: ${(e as Error).message}` });

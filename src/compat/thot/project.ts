@@ -125,30 +125,13 @@ function link(root: string, generation: ThotGeneration, raw: readonly RawObject[
   const sorted = [...raw].sort((a, b) => (a.kind !== b.kind ? (a.kind === "container" ? -1 : 1) : 0));
   for (const o of sorted) {
     const parent = o.parent === null ? undefined : byPath.get(o.parent);
-    const metadata = { ...(parent?.metadata ?? {}), ...o.own_metadata };
-    const common = {
-      _id: generation === "thot-0.x" || o.rid === null ? join(root, o.path) : o.rid,
-      path: o.path,
-      rid: o.rid,
-      name: o.name,
-      type: o.type,
-      description: o.description,
-      tags: o.tags,
-      metadata,
-      own_metadata: o.own_metadata,
-      parent: parent ? parent.path : null,
-      creator: o.creator,
-      creator_type: o.creator_type,
-      created: o.created,
-      notes: o.notes,
-    };
     if (o.kind === "container") {
-      const c: ThotContainer = { ...common, kind: "container", children: [], assets: [], scripts: o.scripts };
+      const c: ThotContainer = { ...linked(root, generation, o, parent), kind: "container", children: [], assets: [], scripts: o.scripts };
       byPath.set(o.path, c);
       parent?.children.push(o.path);
       containers.push(c);
     } else {
-      const a: ThotAsset = { ...common, kind: "asset", key: o.path, file: o.file ?? o.path };
+      const a = linkAsset(root, generation, o, parent);
       parent?.assets.push(a.key);
       assets.push(a);
     }
@@ -161,6 +144,30 @@ function link(root: string, generation: ThotGeneration, raw: readonly RawObject[
     c.assets.sort();
   }
   return { containers, assets };
+}
+
+/** An asset read from disk, completed with what its container passes down (metadata, parent). */
+export function linkAsset(root: string, generation: ThotGeneration, raw: RawObject, parent: ThotContainer | undefined): ThotAsset {
+  return { ...linked(root, generation, raw, parent), kind: "asset", key: raw.path, file: raw.file ?? raw.path };
+}
+
+function linked(root: string, generation: ThotGeneration, o: RawObject, parent: ThotContainer | undefined) {
+  return {
+    _id: generation === "thot-0.x" || o.rid === null ? join(root, o.path) : o.rid,
+    path: o.path,
+    rid: o.rid,
+    name: o.name,
+    type: o.type,
+    description: o.description,
+    tags: o.tags,
+    metadata: { ...(parent?.metadata ?? {}), ...o.own_metadata },
+    own_metadata: o.own_metadata,
+    parent: parent ? parent.path : null,
+    creator: o.creator,
+    creator_type: o.creator_type,
+    created: o.created,
+    notes: o.notes,
+  };
 }
 
 function isInside(path: string, folder: string): boolean {
