@@ -103,9 +103,10 @@ export function runThotFromRun(config: Config, steps: string[], opts: { dataset:
 
 export async function runThotCommand(opts: ThotRunCliOptions, loaded?: Config): Promise<void> {
   const config = loaded ?? (await loadConfig(opts.dataset));
-  const project = await ThotProject.open(config.root);
-  const root = opts.root === undefined ? undefined : containerPath(project, opts.root);
-  const scripts = opts.scripts?.map((s) => scriptPath(project, s));
+  // the project is opened here only to check the names given; else the runner may not need it at all
+  const project = opts.root !== undefined || opts.scripts !== undefined ? await ThotProject.open(config.root) : undefined;
+  const root = opts.root === undefined ? undefined : containerPath(project!, opts.root);
+  const scripts = opts.scripts?.map((s) => scriptPath(project!, s));
   // the runner reads the project itself; the catalog is needed first only to answer --where
   if (opts.index && opts.where !== undefined) {
     const bar = progressBar();
@@ -120,7 +121,7 @@ export async function runThotCommand(opts: ThotRunCliOptions, loaded?: Config): 
   let report: ThotRunReport;
   try {
     report = await interruptible((signal) =>
-      runThotProject(project, {
+      runThotProject(project ?? config.root, {
         root,
         scripts,
         only,

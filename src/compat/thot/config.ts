@@ -11,7 +11,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { stringify } from "smol-toml";
 import { type Config, CONFIG_NAME, parseConfig } from "../../config/load.ts";
-import { ThotProject, detectThotGeneration } from "./project.ts";
+import { detectThotGeneration, thotProjectName } from "./project.ts";
 
 /** A folder holding a Thot/Syre project of any generation and no trove.toml. */
 export function isThotProjectDir(path: string): boolean {
@@ -21,10 +21,10 @@ export function isThotProjectDir(path: string): boolean {
 
 export async function loadThotProjectConfig(dir: string): Promise<Config> {
   const root = resolve(dir);
-  const project = await ThotProject.open(root);
-  const name = project.name || basename(root);
+  const generation = detectThotGeneration(root);
+  const name = thotProjectName(root) || basename(root);
   const config = {
-    dataset: { name, description: `${project.generation} project, read by trove's containers layout` },
+    dataset: { name, description: `${generation} project, read by trove's containers layout` },
     layout: [{ type: "containers" }],
   };
   // the config is virtual: its "file" is where a trove.toml would be, so paths resolve from the project

@@ -10,12 +10,12 @@
 // winning, with its own keys over all of them; `own_metadata` keeps its own apart. Tags are not
 // inherited (Thot inherits metadata only).
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ThotFormatError, type ThotProblem } from "./errors.ts";
+import { ThotFormatError, type ThotProblem, parseJsonObject } from "./errors.ts";
 import { CONTAINER_FILE, readLegacyProject } from "./legacy.ts";
 import type { ThotAsset, ThotContainer, ThotGeneration, ThotObject } from "./model.ts";
-import { type ModernProjectInfo, modernAppDir, readModernProject } from "./modern.ts";
+import { type ModernProjectInfo, PROJECT_FILE as MODERN_PROJECT_FILE, modernAppDir, readModernProject } from "./modern.ts";
 import type { RawObject } from "./properties.ts";
 import { type Search, filterResources } from "./search.ts";
 
@@ -34,6 +34,19 @@ export function detectThotGeneration(root: string): ThotGeneration | null {
   const app = modernAppDir(root);
   if (app) return app === ".syre" ? "syre" : "thot-0.10";
   return existsSync(join(root, CONTAINER_FILE)) ? "thot-0.x" : null;
+}
+
+/** The project's name from its top object file alone (no tree walk), or "" when it has none. */
+export function thotProjectName(root: string): string {
+  const app = modernAppDir(root);
+  const file = app ? join(root, app, MODERN_PROJECT_FILE) : join(root, CONTAINER_FILE);
+  try {
+    const read = parseJsonObject(readFileSync(file, "utf8"), file);
+    const name = "value" in read ? read.value.name : undefined;
+    return typeof name === "string" ? name : "";
+  } catch {
+    return "";
+  }
 }
 
 export class ThotProject {

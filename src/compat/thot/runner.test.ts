@@ -3,7 +3,7 @@
 //
 //   npx vitest run src/compat/thot/runner.test.ts
 
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,6 +141,23 @@ describe("Thot 0.x project", () => {
     expect(lines).toEqual(["prep deg20"]);
     const named = await run(root, log, { scripts: ["scripts/plot.py"] });
     expect(named.lines).toEqual(["plot ."]);
+  });
+});
+
+describe("the no-op fast path", () => {
+  it("sees a new asset folder without reading the project, and a touched but unchanged file reruns nothing", async () => {
+    const { root, log } = copyFixture("thot-0.x");
+    writeLegacyScripts(root);
+    await run(root, log);
+    expect((await run(root, log)).lines).toEqual([]);
+    mkdirSync(join(root, "deg20/more"));
+    writeFileSync(join(root, "deg20/more/_asset.json"), JSON.stringify({ type: "times", file: "m.csv" }));
+    writeFileSync(join(root, "deg20/more/m.csv"), "trial,time\n1,1.00\n");
+    expect((await run(root, log)).lines).toEqual(["prep deg20", "prep .", "summary ."]);
+    utimesSync(join(root, "deg20/data/data.csv"), new Date(), new Date());
+    const touched = await run(root, log);
+    expect(touched.lines).toEqual([]);
+    expect(touched.report.counts.upToDate).toBe(5);
   });
 });
 

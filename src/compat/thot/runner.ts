@@ -19,14 +19,16 @@ import { STAGING_PREFIX } from "../../catalog/walk.ts";
 import { acquireLock } from "../../fsutil/lock.ts";
 import { TaskChannel } from "../../run/channel.ts";
 import type { Executor, ExecutorEvent, TaskOutcome, TaskSpec } from "../../run/executor.ts";
-import { FileHashes, changedParts, fileKey, fingerprintOf } from "../../run/fingerprint.ts";
+import { FileHashes, changedParts, fileKey, fingerprintOf, hashJson } from "../../run/fingerprint.ts";
 import { type ExecutionStatus, type Journal, type PathRecord, type RunRow, openJournal, readJournal, runLockPath, runsDir, writeJournalSnapshot } from "../../run/journal.ts";
 import { LocalExecutor } from "../../run/local-executor.ts";
 import { newRunId } from "../../run/run-id.ts";
+import { TROVE_VERSION } from "../../version.ts";
 import { stagingDir } from "../../run/staging.ts";
 import { AddedAssetError, moveInAssets } from "./added-assets.ts";
 import type { ScriptAssociation, ThotContainer } from "./model.ts";
-import type { ThotProject } from "./project.ts";
+import { ThotProject } from "./project.ts";
+import { type QuickResult, forgetQuickState, quickCheck, recordQuickState } from "./quick-check.ts";
 import { resolveProjectPath } from "./properties.ts";
 import { BottomUpOrder, type OrderOptions, type ScriptGroup, type ScriptRun, scriptRunId } from "./run-order.ts";
 import { RunState } from "./run-state.ts";
@@ -80,9 +82,16 @@ export interface ThotRunReport {
   warnings: string[];
 }
 
-export async function runThotProject(project: ThotProject, options: ThotRunOptions = {}): Promise<ThotRunReport> {
+/** Runs the project at `source` (a folder, or a project already open). */
+export async function runThotProject(source: string | ThotProject, options: ThotRunOptions = {}): Promise<ThotRunReport> {
   const started = Date.now();
-  const root = project.root;
+  const root = typeof source === "string" ? resolve(source) : source.root;
+  const key = quickKey(options);
+  if (!options.force && !options.dryRun) {
+    const quick = await quickCheck(root, key);
+    if (quick) return upToDate(newRunId(), quick, started, options);
+  }
+  const project = typeof source === "string" ? await ThotProject.open(root) : source;
   const order = new BottomUpOrder(project, options);
   const run = newRunId();
   mkdirSync(runsDir(root), { recursive: true });
@@ -96,7 +105,13 @@ export async function runThotProject(project: ThotProject, options: ThotRunOptio
     if (options.dryRun) await context.dryRun(order);
     else {
       sweepStaging(root, order);
+      forgetQuickState(root);
       await context.execute(order);
+      const { failed, skipped } = report.counts;
+      if (failed === 0 && skipped === 0 && !options.signal?.aborted && project.problems.length === 0) {
+        const tasks = order.runs.map((r) => ({ id: r.id, container: r.container.path, script: r.association.script, priority: r.association.priority }));
+        await recordQuickState(root, key, { generation: project.generation, tasks });
+      }
       if (options.config && report.counts.done > 0) {
         options.onEvent?.({ kind: "reindexing" });
         try {
@@ -111,6 +126,25 @@ export async function runThotProject(project: ThotProject, options: ThotRunOptio
   } finally {
     lock?.release();
   }
+}
+
+/** What the recorded quick state must have been made under: the scripts in scope, and how they run. */
+function quickKey(options: ThotRunOptions): string {
+  const { root, scripts, only, timeoutSeconds } = options;
+  return hashJson({ version: TROVE_VERSION, python: process.env.TROVE_PYTHON ?? null, root: root ?? null, scripts: scripts ? [...scripts].sort() : null, only: only ? [...only].sort() : null, timeoutSeconds: timeoutSeconds ?? null });
+}
+
+/** The report of a run with nothing to do, from the quick state. */
+function upToDate(run: string, { generation, tasks }: QuickResult, started: number, options: ThotRunOptions): ThotRunReport {
+  options.onEvent?.({ kind: "planned", total: tasks.length });
+  return {
+    run,
+    generation,
+    tasks: tasks.map((t) => ({ ...t, status: "up-to-date", reasons: [], message: null, log: null, added: [], seconds: 0 })),
+    counts: { run: 0, done: 0, failed: 0, skipped: 0, upToDate: tasks.length },
+    seconds: (Date.now() - started) / 1000,
+    warnings: [],
+  };
 }
 
 /** Staging folders of killed runs, in the containers this run may write to (the lock says no run is using them). */
