@@ -17,13 +17,14 @@ pipe(my $wake_r, my $wake_w) or die "pipe: $!";
 fcntl($wake_w, F_SETFL, O_NONBLOCK);
 $SIG{CHLD} = sub { syswrite($wake_w, "x") };
 my $max = $ARGV[0];
-my (%token, @fields, @queue, $eof);
+my (%token, @fields, @queue, $eof, $paused);   # paused after a failure, until trove says go (G)
 my $buf = '';
 sub reap {
   while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
     my $t = delete $token{$pid}; next unless defined $t;
     my $status = $?; kill 'KILL', -$pid;   # what the leader left running in its group dies with it
     print "X $t $status\n";
+    $paused = 1 if $status != 0;
   }
 }
 sub launch {
@@ -68,9 +69,18 @@ while (1) {
   reap();
   if ($n > 0 && !$eof && vec($rout, fileno(STDIN), 1)) {
     my $got = sysread(STDIN, $buf, 1 << 16, length $buf);
-    if (!$got) { $eof = 1; } else {
+    if (!$got) { $eof = 1; $paused = 0; } else {
       my @parts = split(/\0/, $buf, -1); $buf = pop @parts; push @fields, @parts;
-      while (@fields >= 6 && $fields[0] eq 'R') {
+      while (@fields) {
+        if ($fields[0] eq 'G') { shift @fields; $paused = 0; next; }
+        if ($fields[0] eq 'C') {
+          last if @fields < 2;
+          my (undef, $t) = splice(@fields, 0, 2);
+          my $before = @queue; @queue = grep { $_->[0] ne $t } @queue;
+          print "E $t 125\n" if @queue < $before;   # ECANCELED: it never started
+          next;
+        }
+        last if @fields < 6;
         my $i = 5; my @counts;
         for my $width (2, 2, 1) {   # files (path, text), env (key, value), args
           last if @fields <= $i; my $n = $fields[$i]; push @counts, $n; $i += 1 + $width * $n;
@@ -82,15 +92,10 @@ while (1) {
         my @args = splice(@fields, 1, $counts[2]); splice(@fields, 0, 1);
         push @queue, [$t, $cwd, $log, $prelude, \@files, \@env, \@args];
       }
-      while (@fields >= 2 && $fields[0] eq 'C') {
-        my (undef, $t) = splice(@fields, 0, 2);
-        my $before = @queue; @queue = grep { $_->[0] ne $t } @queue;
-        print "E $t 125\n" if @queue < $before;   # ECANCELED: it never started
-      }
     }
   }
   # like xargs: a slot that frees starts the next queued command without a round trip to trove
-  launch(@{ shift @queue }) while @queue && keys(%token) < $max;
+  launch(@{ shift @queue }) while @queue && !$paused && keys(%token) < $max;
   last if $eof && !%token && !@queue;
 }
 `;

@@ -18,6 +18,9 @@
 // Protocol: requests are NUL-separated fields (values may hold anything but NUL):
 //   R token cwd log prelude nfiles [path text]... nenv [key value]... nargs [arg]...
 //   C token                    (cancel: drop it if it has not started)
+//   G                          (go on: after a command exits non-zero the helper starts nothing
+//                               more until trove has seen the failure and says so, so a stop
+//                               stops at once however many commands it holds queued)
 // The helper writes the files and the prelude (to the log) just before it starts the command;
 // replies are lines: "ready" (once, first: the helper can run here; one that dies before saying it
 // is replaced by the next helper), then per request "P token pid" (started) and "X token status"
@@ -25,7 +28,7 @@
 // "E token errno" (could not start).
 
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { accessSync, constants as fsConstants } from "node:fs";
+import { accessSync, closeSync, constants as fsConstants, openSync, readSync } from "node:fs";
 import { constants } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
@@ -70,17 +73,37 @@ interface Pending {
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]));
 
-/** Whether a command is on PATH; no process is started to find out (a probe cost 30-250 ms a run, measured). */
-function onPath(command: string): boolean {
+/**
+ * Where a command is on PATH, preferring a program to a script: a version manager's shim (pyenv's
+ * python3 is a bash script) costs 0.1-0.3 s to start and hands the helper, so every task, its own
+ * PATH and variables. No process is started to find out (a probe cost 30-250 ms a run, measured).
+ */
+function locate(command: string): string | undefined {
+  let script: string | undefined;
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const path = join(dir || ".", command);
     try {
-      accessSync(join(dir || ".", command), fsConstants.X_OK);
-      return true;
+      accessSync(path, fsConstants.X_OK);
     } catch {
-      // not in this folder
+      continue; // not in this folder
     }
+    if (!startsWithShebang(path)) return path;
+    script ??= path;
   }
-  return false;
+  return script;
+}
+
+function startsWithShebang(path: string): boolean {
+  const head = Buffer.alloc(2);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    return readSync(fd, head, 0, 2, 0) === 2 && head.toString("latin1") === "#!";
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 export class ProcessLauncher {
@@ -94,7 +117,8 @@ export class ProcessLauncher {
   private closed = false;
 
   private constructor(
-    private readonly helpers: Helper[],
+    /** Each helper to try, with the program found for it. */
+    private readonly helpers: [Helper, string][],
     private readonly maxRunning: number,
   ) {
     this.startHelper();
@@ -106,13 +130,14 @@ export class ProcessLauncher {
    * null when none is there (then use child_process.spawn).
    */
   static start(maxRunning: number, helpers: readonly Helper[] = ["python", "perl"]): ProcessLauncher | null {
-    const found = helpers.filter((h) => onPath(HELPERS[h].command));
+    const found = helpers.map((h) => [h, locate(HELPERS[h].command)]).filter((f): f is [Helper, string] => f[1] !== undefined);
     return found.length > 0 ? new ProcessLauncher(found, maxRunning) : null;
   }
 
   private startHelper(): void {
-    const { command, args } = HELPERS[this.helpers.shift()!];
-    const helper = spawn(command, args(this.maxRunning), { stdio: ["pipe", "pipe", "inherit"] });
+    const [name, program] = this.helpers.shift()!;
+    const { command, args } = HELPERS[name];
+    const helper = spawn(program, args(this.maxRunning), { stdio: ["pipe", "pipe", "inherit"] });
     this.helper = helper;
     this.lineBuffer = "";
     const gone = (error: Error) => {
@@ -167,6 +192,11 @@ export class ProcessLauncher {
     this.pending.set(token, { pid, ended });
     this.write(fields.join("\0") + "\0");
     return result;
+  }
+
+  /** Lets the helper start queued commands again after a failure (see G in the protocol). */
+  resume(): void {
+    if (!this.failure) this.write("G\0");
   }
 
   /** Lets the helper exit once the processes it started have ended. */

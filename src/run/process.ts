@@ -19,6 +19,8 @@ export interface RunContext {
   killGraceMs: number;
   /** Log folders made in this run. */
   logDirs: Set<string>;
+  /** Working folders seen to exist in this run (a stat per task was a visible share of its CPU). */
+  cwds: Set<string>;
 }
 
 export interface TaskContext extends RunContext {
@@ -94,7 +96,10 @@ function startProcess(spec: TaskSpec, header: string, env: Record<string, string
 /** Runs the command in a new process group; a timeout or an abort stops the whole group. */
 export async function runProcess(spec: TaskSpec, header: string, env: Record<string, string>, context: TaskContext): Promise<AttemptResult> {
   const { stop, drain, launcher, killGraceMs } = context;
-  if (!statSync(spec.cwd, { throwIfNoEntry: false })?.isDirectory()) return notStarted(`cannot run ${spec.command[0]}: working folder ${spec.cwd} does not exist`);
+  if (!context.cwds.has(spec.cwd)) {
+    if (!statSync(spec.cwd, { throwIfNoEntry: false })?.isDirectory()) return notStarted(`cannot run ${spec.command[0]}: working folder ${spec.cwd} does not exist`);
+    context.cwds.add(spec.cwd);
+  }
   const started = startProcess(spec, header, env, launcher, context.onEnded);
   let running = false;
   let reason: "timeout" | "killed" | undefined;

@@ -132,12 +132,15 @@ export async function runSteps(config: Config, catalog: CatalogSource, options: 
     }
 
     sweepStaging(root, toRun);
-    const writer = openJournal(root);
+    const journalFile = openJournal(root);
+    const appended: RunRow[] = [];
+    const writer: JournalWriter = { append: (row) => (journalFile.append(row), appended.push(row)), close: () => journalFile.close() };
     try {
       await execute(config, toRun, files, writer, report, options);
     } finally {
       writer.close();
-      const now = writeJournalSnapshot(root);
+      // the lock kept other writers out since planRun read the journal
+      const now = writeJournalSnapshot(root, quick ? undefined : { read: journal, appended });
       writeQuickState(config, plan, now.lastDone, new Set(report.results.filter((r) => r.status === "done").map((r) => r.id)));
       writeStatusSnapshot(root, stepStatuses(plan, journal, report.results));
     }

@@ -1,9 +1,10 @@
 // `trove run [STEP...]`: run the steps of trove.toml over the records whose tasks are out of date.
 
 import type { Command } from "commander";
-import { loadConfig } from "../../config/load.ts";
+import type { Config } from "../../config/load.ts";
 import { indexDataset } from "../../catalog/indexer.ts";
-import { currentCatalog } from "../../dataset/dataset.ts";
+import { CATALOG_FORMAT } from "../../catalog/columns.ts";
+import { readManifest } from "../../catalog/manifest.ts";
 import { type CatalogSession, openSession } from "../../dataset/session.ts";
 import { type RunEvent, type RunReport, runSteps } from "../../run/runner.ts";
 import { positiveInt } from "../options.ts";
@@ -11,7 +12,7 @@ import { progressBar, type TaskProgress, taskProgress } from "../progress.ts";
 import { describeRun, describePlan } from "../run-report.ts";
 import { interruptible } from "../interrupt.ts";
 import { executorFor } from "../../run/executors/index.ts";
-import { isThotRun, runThotFromRun } from "./thot.ts";
+import { loadRunConfig } from "./run-config.ts";
 
 interface RunOpts {
   dataset: string;
@@ -87,8 +88,12 @@ Examples:
   trove run -j 8 --keep-going       eight at a time, past failures`,
     )
     .action(async (steps: string[], opts: RunOpts) => {
-      const config = await loadConfig(opts.dataset);
-      if (isThotRun(config)) return runThotFromRun(config, steps, opts);
+      const config = await loadRunConfig(opts.dataset);
+      // thot.ts (imported only for a config without steps) would load the config validator
+      if (Object.keys(config.steps).length === 0) {
+        const thot = await import("./thot.ts");
+        if (thot.isThotRun(config)) return thot.runThotFromRun(config, steps, opts);
+      }
       if (opts.index) {
         const bar = progressBar();
         try {
@@ -98,9 +103,10 @@ Examples:
         }
       }
       const executor = await executorFor(opts.executor, { ...opts, jobs: opts.jobs, config });
-      const bar = taskProgress();
+      const live = Boolean(process.stderr.isTTY) && !process.env.CI;
+      const bar = taskProgress(live);
       // the SQL engine is opened only if the tasks are not known from the last plan already
-      const manifest = currentCatalog(config, opts.dataset);
+      const manifest = await catalogManifest(config, opts.dataset);
       let session: Promise<CatalogSession> | undefined;
       const catalog = { generation: manifest.generation, db: async () => (await (session ??= openSession(config, manifest))).db };
       let report: RunReport;
@@ -116,7 +122,7 @@ Examples:
             executor,
             keepGoing: opts.keepGoing,
             signal,
-            onEvent: progress(bar),
+            onEvent: live ? progress(bar) : undefined, // per task: a visible share of a 10k-task run, profiled
           }),
         );
       } finally {
@@ -128,6 +134,16 @@ Examples:
       const bad = report.counts.failed > 0 || (report.counts.skipped > 0 && !opts.dryRun);
       if (bad && process.exitCode !== 130) process.exitCode = 1;
     });
+}
+
+/**
+ * The catalog's manifest; dataset.ts (imported only to say why there is none usable) would load
+ * the config validator, which a run whose config is cached does without.
+ */
+async function catalogManifest(config: Config, dir: string) {
+  const manifest = readManifest(config.root);
+  if (manifest && manifest.format >= CATALOG_FORMAT) return manifest;
+  return (await import("../../dataset/dataset.ts")).currentCatalog(config, dir);
 }
 
 /** Feeds the progress line from the run's events (the executor's counts, plus skipped tasks). */
