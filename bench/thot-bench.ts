@@ -13,6 +13,7 @@
 // - no-op rerun: `trove thot run -j 2` again, everything up to date: goal <= 1 s.
 // Every trove figure is a whole `node bin/trove.js ...` process. Writes bench/out/thot-results.md.
 
+import { spawnSync } from "node:child_process";
 import { renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { floorFind, info, OUT, q, REPO, row, rounds, s, sh, startBench, startupRows, trove, verdict, warmCache, writeResults, x2 } from "./measure.ts";
@@ -54,12 +55,16 @@ const findS = load.floor.sort((a, b) => a - b)[1];
 const loadRatio = load.seconds / findS;
 row({ tree: name, what: "load + catalog: cold `trove index`", trove: s(load.seconds), floor: s(findS), ratio: x2(loadRatio), goal: `≤ ${LOAD_MAX}x`, result: verdict(loadRatio <= LOAD_MAX) });
 
+// python3 on PATH may be a version manager's shim (a bash script costing far more than Python
+// itself): both sides use the interpreter it stands for, trove through TROVE_PYTHON
+const python = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout.trim();
+process.env.TROVE_PYTHON = python;
 const script = join(tree.root, "scripts/leaf.py");
-const floorRun = sh(`seq ${tree.leaves} | xargs -P2 -n1 python3 ${q(script)}`).seconds;
+const floorRun = sh(`seq ${tree.leaves} | xargs -P2 -n1 ${q(python)} ${q(script)}`).seconds;
 rmSync(join(tree.root, ".trove", "runs"), { recursive: true, force: true });
 const full = trove("thot", "run", "-d", tree.root, "-j", "2");
 const runRatio = full.seconds / floorRun;
-info(name, `floor: ${tree.leaves} × \`python3 leaf.py\` via \`xargs -P2 -n1\``, s(floorRun));
+info(name, `floor: ${tree.leaves} × \`${python} leaf.py\` via \`xargs -P2 -n1\``, s(floorRun));
 row({ tree: name, what: "full run `trove thot run -j 2`", trove: s(full.seconds), floor: s(floorRun), ratio: x2(runRatio), goal: `≤ ${RUN_MAX}x`, result: verdict(runRatio <= RUN_MAX) });
 
 const noop = rounds(3, () => ({ seconds: 0, rssKB: null }), () => trove("thot", "run", "-d", tree.root, "-j", "2"));

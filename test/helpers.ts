@@ -3,7 +3,7 @@
 //   const dir = tempDir();
 //   const { code, stdout } = runTrove(["index", dir]);
 
-import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { spawn, spawnSync, type SpawnSyncOptions } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +28,29 @@ export function runTrove(args: string[], options: SpawnSyncOptions & { wrap?: st
   const [cmd, ...rest] = [...wrap, process.execPath, troveBin, ...args];
   const r = spawnSync(cmd, rest, { encoding: "utf8", env: { ...process.env, CI: "true" }, ...spawnOptions });
   return { code: r.status, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** Starts `trove args...` in the background: the child (to signal) and its outcome. */
+export function startTrove(args: string[]) {
+  const child = spawn(process.execPath, [troveBin, ...args], { env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const done = new Promise<Run>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+/** The pids (one per line) of processes whose command line holds `marker`; "" when none. */
+export const processesWith = (marker: string) => spawnSync("pgrep", ["-f", marker], { encoding: "utf8" }).stdout.trim();
+
+/** Polls until `check()` holds, or fails after `ms`. */
+export async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /**

@@ -1,40 +1,19 @@
 // `trove run`, `trove log`, `trove lineage` and `trove status --steps` through the real binary:
 // exit codes, interruption (Ctrl-C, SIGKILL), two runs at once, and a Sinagot workspace.
 
-import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sharedFixture } from "./fixtures.ts";
-import { runTrove, stepDataset, tempDir, troveBin } from "./helpers.ts";
-
+import { processesWith, runTrove, startTrove, stepDataset, tempDir, waitFor } from "./helpers.ts";
 
 /** Starts `trove run` in the background; resolves with its exit when it ends. */
-function startRun(root: string, ...args: string[]) {
-  const child = spawn(process.execPath, [troveBin, "run", "-d", root, ...args], { env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, done };
-}
-
-async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const startRun = (root: string, ...args: string[]) => startTrove(["run", "-d", root, ...args]);
 
 const journalLines = (root: string) => {
   const file = join(root, ".trove/runs/journal.jsonl");
   return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
 };
-const processesWith = (marker: string) => spawnSync("pgrep", ["-f", marker], { encoding: "utf8" }).stdout.trim();
 
 describe("trove run (command)", () => {
   it("runs, explains a dry run, reruns nothing, and exits 1 with the log's name when a task fails", () => {

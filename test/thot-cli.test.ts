@@ -1,11 +1,12 @@
 // A Thot or Syre project is indexed and queried as it is: no trove.toml, nothing written into the
 // project but trove's own .trove/ folder; inherited metadata is a column SQL can filter on.
 
-import { cpSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "./fixtures.ts";
-import { runTrove, tempDir } from "./helpers.ts";
+import { processesWith, runTrove, startTrove, tempDir, waitFor } from "./helpers.ts";
+
 
 describe("trove on a Thot/Syre project without trove.toml", () => {
   for (const generation of ["thot-0.x", "thot-0.10", "syre"]) {
@@ -70,8 +71,26 @@ describe("trove run / trove thot run in a Thot project", () => {
     const r = runTrove(["thot", "run", "-d", dir, "--ignore-errors"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/ {2}failed {10}deg30\/test\/test.py at deg30\/test {2}exited with code 1\n {18}log: \.trove\/runs\/logs\//);
+    expect(runTrove(["log", "-d", dir, "deg30/test/test.py", "deg30/test"]).stdout).toMatch(/\nno data\n/);
     expect(runTrove(["thot", "run", "-d", dir, "--root", "nope"]).stderr).toMatch(/^trove: --root nope: no such container in .* \(containers: \., _references, deg20, deg30, deg30\/test\)\n$/);
     const bad = runTrove(["thot", "run", "-d", dir, "--scripts", "[1]"]);
     expect([bad.code, bad.stderr]).toEqual([2, "trove: --scripts: expected a JSON list of script paths, got [1]\n"]);
+  });
+
+  it("Ctrl-C stops every script's whole process tree and keeps none of what it added", async () => {
+    const dir = project();
+    const marker = `trove-thot-ctrl-c-${process.pid}-${Date.now()}`;
+    writeFileSync(
+      join(dir, "scripts/times_data_prep.py"),
+      `import subprocess, time\nfrom thot import ThotProject\nopen(ThotProject().add_asset({"name": "partial", "file": "p.csv"}), "w").write("x")\nsubprocess.Popen(["sh", "-c", "sleep 60 # ${marker}"])\ntime.sleep(60)\n`,
+    );
+    const { child, done } = startTrove(["thot", "run", "-d", dir, "-j", "2"]);
+    await waitFor(() => processesWith(marker) !== "");
+    child.kill("SIGINT");
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toMatch(/killed +scripts\/times_data_prep.py at deg20 {2}stopped: the run was aborted/);
+    expect(processesWith(marker)).toBe("");
+    expect(existsSync(join(dir, "deg20/partial"))).toBe(false);
   });
 });

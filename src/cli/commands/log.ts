@@ -15,11 +15,13 @@ export function register(program: Command): void {
     .argument("<id>", "the record, with its unit when the step has several per record (REC-1:task=RS)")
     .option("-d, --dataset <dir>", "dataset folder (holding trove.toml)", ".")
     .option("--run <run>", "the execution of this run instead of the last one")
-    .addHelpText("after", "\nExamples:\n  trove log alpha REC-200319-A:task=RS\n  trove log preprocess REC-200319-A      (lists the tasks when the record has several)")
+    .addHelpText("after", "\nExamples:\n  trove log alpha REC-200319-A:task=RS\n  trove log preprocess REC-200319-A      (lists the tasks when the record has several)\n  trove log scripts/prep.py deg20        (a Thot/Syre script at a container; . is the root)")
     .action(async (step: string, id: string, opts: { dataset: string; run?: string }) => {
       const config = await loadConfig(opts.dataset);
-      if (!(step in config.steps)) throw new NotFoundError(`no step "${step}"; steps are: ${Object.keys(config.steps).join(", ") || "(none)"}`);
       const journal = readJournal(config.root);
+      // a Thot/Syre project has no steps: its scripts are what ran
+      const steps = Object.keys(config.steps).length > 0 ? Object.keys(config.steps) : [...new Set([...journal.latest.values()].map((r) => r.step))];
+      if (!steps.includes(step)) throw new NotFoundError(`no step "${step}"; steps are: ${steps.join(", ") || "(none)"}`);
       const row = pick(journal.latest, `${step}:${id}`, opts.run, config.root);
       const file = join(config.root, row.log);
       if (!existsSync(file)) throw new NotFoundError(`the log of ${row.task} (run ${row.run}) is gone: ${file}`);
