@@ -3,9 +3,10 @@
 // Needs the built CLI (`node build.mjs`, which `npm test` runs first).
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { sharedFixture } from "./fixtures.ts";
 import { runTrove, stepDataset, tempDir, troveBin } from "./helpers.ts";
 import { startRedis, type TestRedis } from "./support/redis.ts";
 
@@ -96,6 +97,45 @@ describe("trove run --executor redis", () => {
     expect(readFileSync(join(root, `raw/${victim}.txt.tries`), "utf8")).toBe("x\nx\n"); // ran again on the other worker
   });
 
+  it("a SIGKILLed worker's task process, still running, cannot write into the retry's outputs", async () => {
+    const { queue, ws } = await twoWorkers();
+    // attempt 1 outlives its worker and keeps appending to its output; the retry writes its own
+    const root = stepDataset(1, "sh work.sh {in.raw} {out.out}");
+    writeFileSync(
+      join(root, "work.sh"),
+      `echo x >> "$1.tries"
+if [ "$(wc -l < "$1.tries")" -eq 1 ]; then
+  echo $$ > "$1.orphan"
+  i=0; while [ $i -lt 100 ]; do echo orphan >> "$2" 2>/dev/null; i=$((i+1)); sleep 0.1; done
+  exit 0
+fi
+echo retry > "$2"; sleep 1; echo done >> "$2"
+`,
+    );
+    const run = runAsync(["run", "-d", root, "--executor", "redis", "--redis", redis.url, "--queue", queue]);
+    await waitFor(() => ws.some((w) => /start work:R1/.test(w.log())));
+    const holder = ws.find((w) => /start work:R1/.test(w.log()))!;
+    const other = ws.find((w) => w !== holder)!;
+    await waitFor(() => existsSync(join(root, "raw/R1.txt.orphan")));
+    holder.child.kill("SIGKILL");
+    const orphan = Number(readFileSync(join(root, "raw/R1.txt.orphan"), "utf8"));
+    try {
+      const r = await run;
+      expect(r.code).toBe(0);
+      expect(other.log()).toMatch(/start work:R1 \(attempt 2\)/);
+      expect(readFileSync(join(root, "out/R1.txt"), "utf8")).toBe("retry\ndone\n");
+      // the dead attempt's staging folder went with the retry, and the retry's own after its move
+      expect(readdirSync(join(root, "out")).filter((f) => f.startsWith(".trove-staging-"))).toEqual([]);
+      expect(journal(root).filter((row) => row.status === "done")).toHaveLength(1);
+    } finally {
+      try {
+        process.kill(orphan, "SIGKILL");
+      } catch {
+        // ended by itself
+      }
+    }
+  });
+
   it("Redis restarted mid-run: the run fails clearly, and the next one runs what is left", async () => {
     const { queue } = await twoWorkers();
     const root = stepDataset(12, `sh -c 'sleep 0.5; cp \\"$0\\" \\"$1\\"' {in.raw} {out.out}`);
@@ -112,6 +152,43 @@ describe("trove run --executor redis", () => {
     const report = JSON.parse(again.stdout);
     expect(report.counts.done).toBe(12 - before);
     expect(readdirSync(join(root, "out"))).toHaveLength(12);
+  });
+});
+
+describe("a Sinagot workspace with [run] mode = \"dask\"", () => {
+  /** minimal_mode's two steps, with [run] and [dask] as given. */
+  function workspace(runSection: string): string {
+    const root = join(tempDir(), "minimal");
+    cpSync(sharedFixture("sinagot/minimal_mode"), root, { recursive: true });
+    const script = (pathIn: string, pathOut: string) => `from sinagot import ScriptTemplate\n\n\nclass Script(ScriptTemplate):\n\n    PATH_IN = ${pathIn}\n    PATH_OUT = ${pathOut}\n\n    def run(self):\n        self.path.output.write_text(self.path.input.read_text() + "+")\n`;
+    for (const [name, text] of Object.entries({ "first_step.py": script(`("RAW", "{id}.txt")`, `("OUT", "{id}-first.txt")`), "next_step.py": script(`("OUT", "{id}-first.txt")`, `("OUT", "{id}-next.txt")`) })) {
+      mkdirSync(dirname(join(root, "scripts", name)), { recursive: true });
+      writeFileSync(join(root, "scripts", name), text);
+    }
+    const toml = readFileSync(join(root, "workspace.toml"), "utf8").replace(/\[run\][^[]*/, runSection);
+    writeFileSync(join(root, "workspace.toml"), toml);
+    return root;
+  }
+
+  it("with a redis:// cluster address runs on the workers, and says so", async () => {
+    const { queue, ws } = await twoWorkers();
+    const root = workspace(`[run]\nmode = "dask"\n[dask.scheduler]\ntype = "distributed"\n[dask.cluster]\naddress = "${redis.url}"\n\n`);
+    const r = await runAsync(["run", "-d", root, "--queue", queue]);
+    expect(r.stderr).toBe(`trove: workspace.toml: [run] mode = "dask" with cluster.address = ${redis.url}: using --executor redis on that server (start \`trove worker --redis ${redis.url}\` on each machine)\n`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ran 4 tasks in [\d.]+ s: 4 done/);
+    expect(ws.map((w) => w.log()).join("")).toMatch(/done next_step:REC-042/); // ran on a worker
+    expect(readFileSync(join(root, "dataset/OUT/REC-042-next.txt"), "utf8")).toBe(readFileSync(join(root, "dataset/RAW/REC-042.txt"), "utf8") + "++");
+  });
+
+  it("with a Dask scheduler's address fails, naming the flags to pass; --executor overrides it", () => {
+    const root = workspace(`[run]\nmode = "dask"\n[dask.cluster]\naddress = "tcp://127.0.0.1:8786"\n\n`);
+    const r = runTrove(["run", "-d", root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^trove: workspace.toml: \[run\] mode = "dask" with cluster.address = "tcp:\/\/127.0.0.1:8786": trove does not use a Dask scheduler; pass --executor redis/);
+    const local = runTrove(["run", "-d", root, "--executor", "local"]);
+    expect(local.stderr).toBe("");
+    expect(local.code).toBe(0);
   });
 });
 

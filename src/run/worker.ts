@@ -6,15 +6,23 @@
 //   const worker = await startWorker({ url: "redis://10.0.0.5:6379", concurrency: 4 });
 //   process.on("SIGTERM", () => void worker.close());
 //
-// Why the LocalExecutor, one per job: it is the one place that stages, moves outputs and writes
-// the log, and a run() per job gives each job its own abort. Its processes are started with Node's
-// spawn: a worker is a small process, so a fork costs little (the perl launcher is for trove run).
+// Why the LocalExecutor (one run per `trove run` served, executors/worker-sessions.ts): it is the
+// one place that stages, moves outputs and writes the log, and its launcher starts a task in a
+// few milliseconds; an aborted run is one abort of its session.
 
 import { Worker } from "bullmq";
-import { ExecutorError } from "./executor.ts";
-import { LocalExecutor } from "./local-executor.ts";
+import { attemptSpec, cleanEarlierAttempts } from "./executors/attempt-staging.ts";
 import { cancelChannel, cancelKey, DEFAULT_QUEUE, type JobResult, type TaskJob } from "./executors/redis.ts";
-import { redisConnection, RespClient } from "./executors/resp.ts";
+import { openRedisMany } from "./executors/redis-connection.ts";
+import { RunSessions } from "./executors/worker-sessions.ts";
+
+/**
+ * Jobs held per task slot: a task's own latency (spawn, exit, moving outputs) is ~11 ms here, and
+ * with one job in hand per slot the slot idles through each job's round trips to Redis; with a
+ * few in hand the launcher starts the next the moment one ends (one worker -c 1, trivial tasks:
+ * 15 ms a task with one job in hand, 6 ms with four). Held jobs count as started in `trove run`.
+ */
+const PREFETCH = 4;
 
 export interface WorkerOptions {
   url: string;
@@ -26,7 +34,8 @@ export interface WorkerOptions {
    * queue after about this long (BullMQ's stalled-job check runs at the same interval).
    */
   lockMs?: number;
-  onJob?: (event: { kind: "started" | "finished"; id: string; status?: string }) => void;
+  /** `attempt` counts the times the queue handed this job out (2 after a worker died with it). */
+  onJob?: (event: { kind: "started" | "finished"; id: string; status?: string; attempt: number }) => void;
 }
 
 export interface RunningWorker {
@@ -35,65 +44,51 @@ export interface RunningWorker {
 }
 
 export async function startWorker({ url, queue = DEFAULT_QUEUE, concurrency = 1, lockMs = 30_000, onJob }: WorkerOptions): Promise<RunningWorker> {
-  const executor = new LocalExecutor({ concurrency: 1, spawner: "node" });
-  const keys = redisConnection(url); // for the cancel key; reconnects by itself
-  const runOf = new Map<string, string>(); // running job id -> its run
+  // The first connection says whether the server is there at all (RedisUnreachableError, the
+  // user's to fix). All wait through a reconnect: a job cannot end while Redis is away anyway.
+  const [keys, connection, listen] = await openRedisMany(url, [{ waitForReconnect: true }, { waitForReconnect: true }, { waitForReconnect: true }]);
+  const sessions = new RunSessions(concurrency);
   const worker = new Worker<TaskJob, JobResult>(
     queue,
-    async (job, _token, signal): Promise<JobResult> => {
-      const { run, spec } = job.data;
+    async (job): Promise<JobResult> => {
+      const { run, spec: asQueued } = job.data;
       if ((await keys.get(cancelKey(queue, run))) !== null) return { notStarted: "the run was aborted" };
-      runOf.set(job.id!, run);
-      onJob?.({ kind: "started", id: spec.id });
-      try {
-        for await (const o of executor.run([spec], { signal })) {
-          onJob?.({ kind: "finished", id: spec.id, status: o.status });
-          return { outcome: { ...o, startedAt: o.startedAt.toISOString(), endedAt: o.endedAt.toISOString() } };
-        }
-        return { notStarted: "the run was aborted" };
-      } finally {
-        runOf.delete(job.id!);
-      }
+      // A job taken again after its worker died gets its own staging folder: the dead worker's
+      // task process may still be running, and must not write into this attempt's outputs.
+      const attempt = Math.max(1, job.attemptsStarted || job.stalledCounter + 1);
+      const spec = attemptSpec(asQueued, attempt);
+      cleanEarlierAttempts(asQueued, attempt);
+      onJob?.({ kind: "started", id: spec.id, attempt });
+      const o = await sessions.run(run, spec);
+      if (!o) return { notStarted: "the run was aborted" };
+      onJob?.({ kind: "finished", id: spec.id, status: o.status, attempt });
+      return { outcome: { ...o, startedAt: o.startedAt.toISOString(), endedAt: o.endedAt.toISOString() } };
     },
-    { connection: redisConnection(url), concurrency, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 1, autorun: false },
+    { connection, concurrency: concurrency * PREFETCH, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 1, autorun: false },
   );
   worker.on("error", () => {}); // connection trouble: BullMQ reconnects; an unhandled 'error' would end the process
 
   // An aborted run publishes its token: stop its tasks running here (their outcome is `killed`).
-  const listen = new RespClient(url);
-  const subscribe = async () => {
-    await listen.connect();
-    await listen.send("SUBSCRIBE", [cancelChannel(queue)]);
-  };
-  listen.onmessage = (message) => {
-    if (!Array.isArray(message) || message[0] !== "message") return;
-    for (const [jobId, run] of runOf) if (run === message[2]) worker.cancelJob(jobId, "the run was aborted");
-  };
-  let closing = false;
-  listen.onclose = () => {
-    // resubscribe after Redis comes back
-    const retry = () => !closing && subscribe().catch(() => setTimeout(retry, 1000));
-    if (!closing) setTimeout(retry, 1000);
-  };
+  // ioredis subscribes again by itself after a reconnect.
+  listen.on("message", (_channel: string, run: string) => sessions.abort(run));
   try {
-    await subscribe();
+    await listen.subscribe(cancelChannel(queue));
+    void worker.run();
+    await worker.waitUntilReady();
   } catch (e) {
-    // the first connection says whether the server is there at all: a user's error, not ours
-    closing = true;
-    listen.close();
-    keys.disconnect();
-    await worker.close().catch(() => {});
-    throw new ExecutorError(`cannot reach Redis at ${url.replace(/\/\/[^@/]*@/, "//")}: ${(e as Error).message}`);
+    await Promise.all([worker.close(true).catch(() => {}), sessions.close(true)]);
+    for (const c of [keys, connection, listen]) c.disconnect();
+    throw e;
   }
-  void worker.run();
-  await worker.waitUntilReady();
   return {
     async close(kill = false) {
-      closing = true;
-      if (kill) worker.cancelAllJobs("the worker was stopped");
-      await worker.close();
-      listen.close();
-      keys.disconnect();
+      try {
+        // the running jobs wait for their tasks: stop those first, or let them end
+        await Promise.all([worker.close(), sessions.close(kill)]);
+      } finally {
+        // ours to close: BullMQ closes only the blocking connection it duplicated
+        for (const c of [keys, connection, listen]) c.disconnect();
+      }
     },
   };
 }

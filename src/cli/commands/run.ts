@@ -13,6 +13,7 @@ import { describeRun, describePlan } from "../run-report.ts";
 import { interruptible } from "../interrupt.ts";
 import { executorFor } from "../../run/executors/index.ts";
 import { loadRunConfig } from "./run-config.ts";
+import { executorChoice } from "./run-executor.ts";
 
 interface RunOpts {
   dataset: string;
@@ -24,7 +25,7 @@ interface RunOpts {
   keepGoing?: boolean;
   index: boolean;
   json?: boolean;
-  executor: string;
+  executor?: string;
   redis?: string;
   queue?: string;
 }
@@ -52,7 +53,7 @@ export function register(program: Command): void {
     .option("-k, --keep-going", "after a failure, go on with the tasks that do not depend on it")
     .option("--no-index", "do not update the catalog before planning (new raw files stay unseen)")
     .option("--json", "print the report as JSON")
-    .option("--executor <name>", "where tasks run: local, redis (on `trove worker`s; see `trove worker --help`) or slurm (job arrays; a shared file system is assumed)", "local")
+    .option("--executor <name>", "where tasks run: local (default), redis (on `trove worker`s; see `trove worker --help`) or slurm (job arrays; a shared file system is assumed)")
     .option("--redis <url>", "with --executor redis: the server (default: $TROVE_REDIS_URL, then [executor.redis] url in trove.toml)")
     .option("--queue <name>", "with --executor redis: the queue (default: trove)")
     .option("--partition <p>", "with --executor slurm: sbatch --partition")
@@ -60,7 +61,7 @@ export function register(program: Command): void {
     .option("--mem <m>", "with --executor slurm: memory per array element (sbatch --mem)")
     .option("--cpus <n>", "with --executor slurm: sbatch --cpus-per-task", positiveInt)
     .option("--account <a>", "with --executor slurm: sbatch --account")
-    .option("--pack <n>", "with --executor slurm: tasks per array element (default: at most 100 elements per wave)", positiveInt)
+    .option("--pack <n>", "with --executor slurm: tasks per array element (default: automatic, see below)", positiveInt)
     .addHelpText(
       "after",
       `
@@ -78,6 +79,16 @@ every output exists; a failed or stopped task leaves the previous outputs as the
 Logs: .trove/runs/logs/ (\`trove log STEP ID\`); history: the runs table (\`trove query\`).
 Ctrl-C stops the running tasks (their whole process group) and ends the run.
 
+Elsewhere than here (--executor): the file system is shared, at the same paths on every machine.
+  redis   tasks go to a BullMQ queue; \`trove worker --redis URL\` processes take them (any machine)
+  slurm   one job array per wave of ready tasks (sbatch --array, -j N throttles: %N); --pack N tasks
+          per array element. Without --pack, an element holds ~30 s of work when the step's task
+          time is known (this run's earlier tasks, else the runs table), but there are at least as
+          many elements as the partition has CPUs; when it is not known, 2 elements per CPU (sinfo);
+          at most 500 elements per wave. So 10k tasks of 10 ms on 64 CPUs are 64 elements, not 10k jobs.
+  A Sinagot workspace's [run] mode = "dask" picks redis or slurm from [dask] cluster.address
+  (redis://HOST:PORT, or "slurm"); the command says which. --executor wins over it.
+
 Exit status: 0 when every task that ran succeeded, 1 when one failed or was not run, 2 when the
 run cannot start (bad usage, bad trove.toml, another run holds the dataset), 130 on Ctrl-C.
 
@@ -92,7 +103,7 @@ Examples:
       // thot.ts (imported only for a config without steps) would load the config validator
       if (Object.keys(config.steps).length === 0) {
         const thot = await import("./thot.ts");
-        if (thot.isThotRun(config)) return thot.runThotFromRun(config, steps, opts);
+        if (thot.isThotRun(config)) return thot.runThotFromRun(config, steps, { ...opts, executor: opts.executor ?? "local" });
       }
       if (opts.index) {
         const bar = progressBar();
@@ -102,7 +113,8 @@ Examples:
           bar.stop();
         }
       }
-      const executor = await executorFor(opts.executor, { ...opts, jobs: opts.jobs, config });
+      const chosen = await executorChoice(opts, config);
+      const executor = await executorFor(chosen.name, { ...chosen.options, jobs: opts.jobs, config });
       const live = Boolean(process.stderr.isTTY) && !process.env.CI;
       const bar = taskProgress(live);
       // the SQL engine is opened only if the tasks are not known from the last plan already

@@ -29,8 +29,10 @@ The file system is shared: each task runs in the dataset folder, at the same pat
 \`trove run\` was started, and reads and writes its files there (NFS, Lustre, one machine...).
 A task runs exactly as with the local executor: its own process group, outputs staged and moved
 into place only on success, its log file, timeout and retries. The outcome goes back to
-\`trove run\`, which alone writes the runs table. A worker killed outright gives its task back to
-the queue (after --lock-ms), and another worker runs it.
+\`trove run\`, which alone writes the runs table. A worker killed outright gives its tasks back to
+the queue (after --lock-ms), and another worker runs each again in a staging folder of its own, so
+a task process the dead worker left running cannot write into the new attempt's outputs.
+A worker holds a few jobs per slot (-c), so it starts the next task the moment one ends.
 
 Examples:
   trove worker --redis redis://10.0.0.5:6379 -c 8
@@ -42,14 +44,15 @@ Examples:
       const log = (line: string) => opts.quiet || process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       // loaded here: BullMQ is parsed only by the commands that use it
       const { startWorker } = await import("../../run/worker.ts");
+      const { redactUrl } = await import("../../run/executors/redis-connection.ts");
       const worker = await startWorker({
         url,
         queue: opts.queue,
         concurrency: opts.concurrency,
         lockMs: opts.lockMs,
-        onJob: (e) => log(e.kind === "started" ? `start ${e.id}` : `${e.status} ${e.id}`),
+        onJob: (e) => log(`${e.kind === "started" ? "start" : e.status} ${e.id}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ""}`),
       });
-      log(`worker ${process.pid} on ${url} queue ${opts.queue}, ${opts.concurrency} at once`);
+      log(`worker ${process.pid} on ${redactUrl(url)} queue ${opts.queue}, ${opts.concurrency} at once`);
       let stops = 0;
       await new Promise<void>((resolve) => {
         const stop = () => {
@@ -62,6 +65,8 @@ Examples:
         process.on("SIGTERM", stop);
         process.on("SIGINT", stop);
       });
-      process.exit(0); // the Redis client's reconnect timers would keep the process alive
+      // close() disconnects every connection, so nothing should be left; but a close given up on
+      // above (a dead Redis) may leave a reconnect timer, and a stopped worker must end
+      process.exit(0);
     });
 }

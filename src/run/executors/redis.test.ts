@@ -2,7 +2,7 @@
 // local executor, one run per task id, events for the progress bar, abort, a lost server.
 // (Workers as processes, SIGKILLed mid-task, are in test/run-redis-cli.test.ts.)
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../../../test/helpers.ts";
@@ -90,13 +90,13 @@ describe("RedisExecutor", () => {
   it("on abort, stops the running tasks and drops the waiting ones", async () => {
     await twoWorkers();
     const dir = tempDir();
-    const specs = Array.from({ length: 10 }, (_, i) => shTask(dir, `s${i}`, "sleep 30", { stagingKey: `d/${i}` }));
+    const specs = Array.from({ length: 10 }, (_, i) => shTask(dir, `s${i}`, `touch ${i}.up; sleep 30`, { stagingKey: `d/${i}` }));
     const abort = new AbortController();
     const started = Date.now();
-    const got = await collect(new RedisExecutor({ url: redis.url, queue: queue() }), specs, {
-      signal: abort.signal,
-      onEvent: (e) => e.kind === "started" && e.counts.running === 4 && abort.abort(),
-    });
+    // "started" means a worker took the job; abort once all four processes are running
+    const up = () => readdirSync(dir).filter((f) => f.endsWith(".up")).length;
+    const watch = setInterval(() => up() === 4 && abort.abort(), 20);
+    const got = await collect(new RedisExecutor({ url: redis.url, queue: queue() }), specs, { signal: abort.signal }).finally(() => clearInterval(watch));
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(got.map((o) => o.status)).toEqual(["killed", "killed", "killed", "killed"]);
   });

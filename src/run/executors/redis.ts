@@ -15,7 +15,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { Queue, QueueEvents } from "bullmq";
 import { ExecutorError, type Executor, type RunOptions, type TaskCounts, type TaskOutcome, type TaskSpec } from "../executor.ts";
-import { type RedisConnection, redisConnection, RespClient } from "./resp.ts";
+import { openRedisMany, redactUrl } from "./redis-connection.ts";
 
 export const DEFAULT_QUEUE = "trove";
 /** Pub/sub channel where a run's token is published when it is aborted. */
@@ -33,7 +33,7 @@ export interface TaskJob {
 export type JobResult = { outcome: Omit<TaskOutcome, "startedAt" | "endedAt"> & { startedAt: string; endedAt: string } } | { notStarted: string };
 
 export interface RedisExecutorOptions {
-  /** redis://[user:password@]host:port[/db] */
+  /** redis://[user:password@]host:port[/db] (or rediss:// for TLS) */
   url: string;
   queue?: string;
   /** How often, when no event came, the executor checks its jobs directly (a missed event, a lost server). */
@@ -60,7 +60,7 @@ export class RedisExecutor implements Executor {
   private readonly unreachableMs: number;
 
   constructor({ url, queue = DEFAULT_QUEUE, pollMs = 3000, unreachableMs = 30_000 }: RedisExecutorOptions) {
-    if (!/^redis:\/\//.test(url)) throw new ExecutorError(`not a redis:// URL: ${url}`);
+    if (!/^rediss?:\/\//.test(url)) throw new ExecutorError(`not a redis:// URL: ${redactUrl(url)}`);
     this.url = url;
     this.queueName = queue;
     this.pollMs = pollMs;
@@ -69,10 +69,15 @@ export class RedisExecutor implements Executor {
 
   async *run(tasks: AsyncIterable<TaskSpec> | Iterable<TaskSpec>, { signal, drain, onEvent }: RunOptions = {}): AsyncGenerator<TaskOutcome> {
     const run = randomBytes(8).toString("hex");
-    const connection = redisConnection(this.url);
+    const where = redactUrl(this.url); // messages never show the password
+    // the queue's commands fail soon when the server is gone (the poll below must hear of it);
+    // the events' blocking reads wait for the reconnect, as BullMQ requires
+    const [connection, eventsConnection] = await openRedisMany(this.url, [{}, { waitForReconnect: true }]);
     const queue = new Queue<TaskJob, JobResult>(this.queueName, { connection });
-    const eventsConnection = redisConnection(this.url);
     const events = new QueueEvents(this.queueName, { connection: eventsConnection });
+    // BullMQ re-emits connection errors; with no listener an 'error' would end the process
+    queue.on("error", () => {});
+    events.on("error", () => {});
     const stop = new AbortController();
     setMaxListeners(0, stop.signal);
     const counts: TaskCounts = { queued: 0, running: 0, done: 0, failed: 0 };
@@ -148,14 +153,8 @@ export class RedisExecutor implements Executor {
       (cancelling ??= (async () => {
         await adding.catch(() => {});
         if (kill) {
-          const client = new RespClient(this.url);
-          try {
-            await client.connect();
-            await client.send("SET", [cancelKey(this.queueName, run), "1", "EX", "86400"]);
-            await client.send("PUBLISH", [cancelChannel(this.queueName), run]);
-          } finally {
-            client.close();
-          }
+          await connection.set(cancelKey(this.queueName, run), "1", "EX", 86400);
+          await connection.publish(cancelChannel(this.queueName), run);
         }
         for (const jobId of [...byJob.keys()]) {
           if (started.has(jobId)) continue;
@@ -174,8 +173,10 @@ export class RedisExecutor implements Executor {
     // Events can be missed (a reconnect) and a server restarted without persistence forgets the
     // jobs: when nothing was heard for a while, ask Redis about each job directly.
     let unreachableSince: number | undefined;
+    let polling = false; // one look at a time: a slow server must not pile them up
     const poll = setInterval(() => {
-      if (Date.now() - lastNews < this.pollMs || byJob.size === 0 || failure) return;
+      if (polling || Date.now() - lastNews < this.pollMs || byJob.size === 0 || failure) return;
+      polling = true;
       void (async () => {
         const ids = [...byJob.keys()];
         const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
@@ -187,23 +188,23 @@ export class RedisExecutor implements Executor {
           else if (states[i] === "failed") finish(id, lost(id, `the worker failed: ${(await queue.getJob(id))?.failedReason}`));
         }
         if (vanished.length > 0 && !cancelling) {
-          failure = new ExecutorError(`Redis at ${this.url} lost ${vanished.length} task(s) of this run (restarted without persistence?); the run stops here, and \`trove run\` again runs what is left`);
+          failure = new ExecutorError(`Redis at ${where} lost ${vanished.length} task(s) of this run (restarted without persistence?); the run stops here, and \`trove run\` again runs what is left`);
           wake();
         }
       })().catch(() => {
         unreachableSince ??= Date.now();
         if (Date.now() - unreachableSince > this.unreachableMs) {
-          failure = new ExecutorError(`Redis at ${this.url} has been unreachable for ${Math.round(this.unreachableMs / 1000)} s; the run stops here, and \`trove run\` again runs what is left`);
+          failure = new ExecutorError(`Redis at ${where} has been unreachable for ${Math.round(this.unreachableMs / 1000)} s; the run stops here, and \`trove run\` again runs what is left`);
           wake();
         }
-      });
+      }).finally(() => (polling = false));
     }, Math.max(100, this.pollMs / 3));
 
     try {
       try {
         await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
       } catch (e) {
-        throw new ExecutorError(`cannot reach Redis at ${this.url}: ${(e as Error).message}`);
+        throw new ExecutorError(`cannot reach Redis at ${where}: ${(e as Error).message}`);
       }
       void (async () => {
         for await (const task of tasks) {
@@ -234,6 +235,7 @@ export class RedisExecutor implements Executor {
       drain?.removeEventListener("abort", onDrain);
       if (byJob.size > 0) await within(5000, cancel(true)); // the caller left early, or Redis failed
       await within(5000, Promise.allSettled([events.close(), queue.close()]));
+      // ours to close (BullMQ closes only what it opened); disconnect() also ends any reconnecting
       connection.disconnect();
       eventsConnection.disconnect();
     }
@@ -245,5 +247,3 @@ function within(ms: number, p: Promise<unknown>): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
 }
-
-export type { RedisConnection };

@@ -76,3 +76,20 @@ export async function scancel(ids: string[], pendingOnly = false): Promise<void>
   if (ids.length === 0) return;
   await slurm("scancel", [...(pendingOnly ? ["--state=PENDING"] : []), ...ids]);
 }
+
+/**
+ * CPUs of a partition (the default one, marked `*` by sinfo, when none is named); undefined when
+ * sinfo does not say. For the automatic pack: how many elements can run at once.
+ */
+export async function partitionCpus(partition?: string): Promise<number | undefined> {
+  let out: string;
+  try {
+    out = await slurm("sinfo", ["-h", "-o", "%P %C", ...(partition ? ["-p", partition] : [])]);
+  } catch {
+    return undefined;
+  }
+  const lines = out.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 2);
+  const line = partition ? lines[0] : (lines.find(([p]) => p.endsWith("*")) ?? lines[0]);
+  const total = Number(line?.[1].split("/")[3]); // allocated/idle/other/total
+  return Number.isInteger(total) && total > 0 ? total : undefined;
+}

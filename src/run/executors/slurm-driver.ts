@@ -45,6 +45,9 @@ export async function runSlurmElement(waveDir: string, element: number): Promise
         if (e.kind === "started") closeSync(openSync(startedFile(waveDir, indexOf.get(e.id)!), "w"));
       },
     })) {
+      // scancel signals every process of the element at once: the task may die of it before this
+      // process has run its own SIGTERM handler, so a SIGTERM from outside waits for ours a moment
+      if (outcome.signal === "SIGTERM" && outcome.status === "failed" && !stop.signal.aborted) await settle(stop.signal, 1000);
       const o: TaskOutcome = stop.signal.aborted && outcome.status !== "done"
         ? { ...outcome, status: "killed", message: "stopped: its Slurm job was cancelled or ran out of time" }
         : outcome;
@@ -57,6 +60,14 @@ export async function runSlurmElement(waveDir: string, element: number): Promise
     process.off("SIGINT", onTerm);
   }
   return stop.signal.aborted ? 143 : failed > 0 ? 1 : 0;
+}
+
+/** Resolves when `signal` aborts, or after `ms`. */
+function settle(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
 }
 
 // Run directly (node --import tsx slurm-driver.ts <waveDir> <element>).

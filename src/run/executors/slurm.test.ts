@@ -136,6 +136,25 @@ describe("SlurmExecutor", () => {
     expect(readFileSync(join(root, "out/t17.txt"), "utf8")).toBe("17\n");
   });
 
+  it("without --pack, packs by the partition's CPUs (sinfo), and by the step's measured task time", async () => {
+    const cpus = Number(slurmCommand("sinfo", ["-h", "-o", "%C"]).trim().split("\n")[0].split("/")[3]);
+    expect(cpus).toBeGreaterThan(0);
+    const n = 24;
+    // task time unknown: 2 elements per CPU
+    const first = new SlurmExecutor(FAST);
+    const a = await collect(first, specs(tempDir(), n, () => `: > "$TROVE_OUTPUT_OUT"`));
+    expect([...a.values()].every((o) => o.status === "done")).toBe(true);
+    expect(first.stats).toMatchObject({ sbatch: 1, elements: Math.ceil(n / Math.ceil(n / (2 * cpus))) });
+    // the journal says the step's tasks take 10 ms: one element per CPU
+    const root = tempDir();
+    mkdirSync(join(root, ".trove/runs"), { recursive: true });
+    writeFileSync(join(root, ".trove/runs/journal.jsonl"), JSON.stringify({ run: "r0", task: "tiny:x", step: "tiny", status: "done", seconds: 0.01 }) + "\n");
+    const second = new SlurmExecutor(FAST);
+    const b = await collect(second, specs(root, n, () => `: > "$TROVE_OUTPUT_OUT"`).map((s) => ({ ...s, env: { TROVE_STEP: "tiny" } })));
+    expect([...b.values()].every((o) => o.status === "done")).toBe(true);
+    expect(second.stats).toMatchObject({ sbatch: 1, elements: Math.ceil(n / Math.ceil(n / cpus)) });
+  });
+
   it("reports an element cancelled from outside (scancel) as failed, not done", async () => {
     const root = tempDir();
     const executor = new SlurmExecutor({ ...FAST, pack: 1 });

@@ -17,8 +17,9 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFile
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ExecutorError, type Executor, type RunOptions, type TaskCounts, type TaskOutcome, type TaskSpec } from "../executor.ts";
-import { elementStates, liveElements, type ElementState, sbatch, scancel } from "./slurm-commands.ts";
+import { elementStates, liveElements, type ElementState, partitionCpus, sbatch, scancel } from "./slurm-commands.ts";
 import { drainFile, elementLog, readResult, resultsDir, startedDir, writeElements } from "./slurm-files.ts";
+import { autoPack, journalTaskSeconds, slurmSeconds, TaskTimes } from "./slurm-pack.ts";
 
 export interface SlurmExecutorOptions {
   partition?: string;
@@ -29,9 +30,12 @@ export interface SlurmExecutorOptions {
   /** sbatch --cpus-per-task. */
   cpus?: number;
   account?: string;
-  /** Tasks per array element; default: enough that a wave has at most `maxElements` elements. */
+  /** Tasks per array element; default: slurm-pack.ts's rule (from measured task times and the partition's CPUs). */
   pack?: number;
+  /** Most elements per wave with the automatic pack (default 500). */
   maxElements?: number;
+  /** CPUs the automatic pack counts on; default: sinfo's for the partition. */
+  cores?: number;
   /** Elements of one array running at once (--array=0-K%throttle). */
   throttle?: number;
   /** Folder on a file system the nodes share; default <first task's cwd>/.trove/runs/slurm/<new>. */
@@ -60,15 +64,15 @@ interface Wave {
 
 export class SlurmExecutor implements Executor {
   /** What the last run() did, for tests and benches. */
-  readonly stats = { sbatch: 0, elements: 0, jobIds: [] as string[] };
+  readonly stats = { sbatch: 0, elements: 0, jobIds: [] as string[], packs: [] as number[] };
   private readonly o: SlurmExecutorOptions & { maxElements: number; pollMs: number; gatherMs: number; settleMs: number };
 
   constructor(options: SlurmExecutorOptions = {}) {
-    for (const key of ["pack", "maxElements", "throttle", "cpus"] as const) {
+    for (const key of ["pack", "maxElements", "throttle", "cpus", "cores"] as const) {
       const v = options[key];
       if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new ExecutorError(`${key} must be a whole number of at least 1, not ${v}`);
     }
-    this.o = { maxElements: 100, pollMs: 1000, gatherMs: 200, settleMs: 3000, ...options };
+    this.o = { maxElements: 500, pollMs: 1000, gatherMs: 200, settleMs: 3000, ...options };
   }
 
   async *run(tasks: AsyncIterable<TaskSpec> | Iterable<TaskSpec>, { signal, drain, onEvent }: RunOptions = {}): AsyncGenerator<TaskOutcome> {
@@ -85,7 +89,9 @@ export class SlurmExecutor implements Executor {
     const nudge = () => wake();
     signal?.addEventListener("abort", nudge);
     drain?.addEventListener("abort", nudge);
-    Object.assign(this.stats, { sbatch: 0, elements: 0, jobIds: [] });
+    Object.assign(this.stats, { sbatch: 0, elements: 0, jobIds: [], packs: [] });
+    const times = new TaskTimes(); // this run's own task times, for the next waves' pack
+    let measured: { cores: number | undefined; journal: Map<string, number> } | undefined;
 
     void (async () => {
       for await (const task of tasks) {
@@ -102,6 +108,7 @@ export class SlurmExecutor implements Executor {
 
     const finish = (wave: Wave, index: number, outcome: TaskOutcome) => {
       wave.open.delete(index);
+      if (outcome.status === "done") times.add(stepOf(wave.specs[index]), (outcome.endedAt.getTime() - outcome.startedAt.getTime()) / 1000);
       if (wave.started.has(index)) counts.running--;
       else counts.queued--;
       counts[outcome.status === "done" ? "done" : "failed"]++;
@@ -115,7 +122,19 @@ export class SlurmExecutor implements Executor {
 
     const submit = async (specs: TaskSpec[]) => {
       runDir ??= join(specs[0].cwd, ".trove", "runs", "slurm", name);
-      const pack = o.pack ?? Math.max(1, Math.ceil(specs.length / o.maxElements));
+      let pack = o.pack;
+      if (pack === undefined) {
+        if (!measured) {
+          // elements that can run at once: the partition's CPUs over each element's, within -j
+          const cpus = o.cores ?? (await partitionCpus(o.partition));
+          const slots = cpus === undefined ? o.throttle : Math.min(Math.max(1, Math.floor(cpus / (o.cpus ?? 1))), o.throttle ?? Infinity);
+          measured = { cores: slots, journal: journalTaskSeconds(specs[0].cwd) };
+        }
+        const known = specs.map((s) => times.mean(stepOf(s)) ?? measured!.journal.get(stepOf(s)));
+        const taskSeconds = known.every((t) => t !== undefined) ? known.reduce((a, t) => a + t!, 0) / known.length : undefined;
+        pack = autoPack({ tasks: specs.length, cores: measured.cores, taskSeconds, limitSeconds: slurmSeconds(o.time), maxElements: o.maxElements });
+      }
+      this.stats.packs.push(pack);
       const perArray = pack * 1000; // Slurm's default MaxArraySize is 1001
       for (let at = 0; at < specs.length; at += perArray) {
         const part = specs.slice(at, at + perArray);
@@ -276,6 +295,9 @@ export class SlurmExecutor implements Executor {
     }
   }
 }
+
+/** The step a task belongs to, as the runner tells it (env TROVE_STEP); "" for a bare spec. */
+const stepOf = (spec: TaskSpec) => spec.env.TROVE_STEP ?? "";
 
 function outcomeOf(spec: TaskSpec, status: TaskOutcome["status"], message: string): TaskOutcome {
   const now = new Date();
