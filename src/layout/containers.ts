@@ -49,6 +49,7 @@ import {
   emptyEntities,
 } from "./layout.ts";
 import { comparePaths as compare } from "../fsutil/paths.ts";
+import { readTexts } from "../fsutil/read-texts.ts";
 import { annotateModernProject, isModernProjectTree } from "../compat/thot/annotate.ts";
 import { SCRIPTS_FILE, parseScripts } from "../compat/thot/legacy.ts";
 
@@ -145,7 +146,9 @@ function findObjectFolders(paths: readonly string[], problems: Problem[]): Map<s
 async function readObjects(tree: Tree, folders: Map<string, ObjectFolder>, problems: Problem[]): Promise<Map<string, ObjectInfo>> {
   const sorted = [...folders.values()].sort((a, b) => compare(a.folder, b.folder));
   const rootName = basename(tree.root);
-  const descriptors = await mapLimit(sorted, READ_CONCURRENCY, (o) => readDescriptor(tree, o, rootName, problems));
+  // read straight from the disk, on worker threads: a project's descriptors number in the tens of thousands
+  const texts = await readTexts(tree.root, sorted.map((o) => o.descriptorPath));
+  const descriptors = sorted.map((o, i) => readDescriptor(texts[i], o, rootName, problems));
   const objects = new Map<string, ObjectInfo>();
   sorted.forEach((o, i) => {
     if (descriptors[i] !== null) objects.set(o.folder, linkObject(o, descriptors[i]!, objects, problems));
@@ -154,13 +157,10 @@ async function readObjects(tree: Tree, folders: Map<string, ObjectFolder>, probl
 }
 
 /** The descriptor, or null for an asset whose descriptor is no JSON object (never read as valid). */
-async function readDescriptor(tree: Tree, o: ObjectFolder, rootName: string, problems: Problem[]): Promise<Descriptor | null> {
+function readDescriptor(text: string | Error, o: ObjectFolder, rootName: string, problems: Problem[]): Descriptor | null {
   const defaultName = o.folder === "" ? rootName : baseName(o.folder);
-  let text: string;
-  try {
-    text = await tree.readText(o.descriptorPath);
-  } catch (e) {
-    problems.push({ path: o.descriptorPath, message: `cannot read: ${(e as Error).message}` });
+  if (text instanceof Error) {
+    problems.push({ path: o.descriptorPath, message: `cannot read: ${text.message}` });
     return parseDescriptor("{}", o.descriptorPath, o.kind, defaultName).descriptor;
   }
   const parsed = parseDescriptor(text, o.descriptorPath, o.kind, defaultName);
@@ -172,14 +172,13 @@ async function readDescriptor(tree: Tree, o: ObjectFolder, rootName: string, pro
 async function readScriptFiles(tree: Tree, objects: Map<string, ObjectInfo>, problems: Problem[]): Promise<Map<string, ContainerRow["scripts"]>> {
   const present = new Set(tree.paths);
   const out = new Map<string, ContainerRow["scripts"]>();
-  for (const o of objects.values()) {
+  const withScripts = [...objects.values()].filter((o) => o.kind === "container" && present.has(joinRel(o.folder, SCRIPTS_FILE)));
+  const texts = await readTexts(tree.root, withScripts.map((o) => joinRel(o.folder, SCRIPTS_FILE)));
+  for (const [i, o] of withScripts.entries()) {
     const file = joinRel(o.folder, SCRIPTS_FILE);
-    if (o.kind !== "container" || !present.has(file)) continue;
     const found: { path: string; message: string }[] = [];
-    const read = await tree.readText(file).then(
-      (text) => parseScripts(text, o.folder, found),
-      (e: Error) => (found.push({ path: file, message: `cannot read: ${e.message}` }), []),
-    );
+    const text = texts[i];
+    const read = text instanceof Error ? (found.push({ path: file, message: `cannot read: ${text.message}` }), []) : parseScripts(text, o.folder, found);
     // compat/thot messages start with the file; a layout problem names it in `path`
     problems.push(...found.map((p) => ({ path: p.path, message: p.message.replace(`${file}: `, "").replace(`${file}:`, "") })));
     out.set(o.folder, read.map(({ script, priority, autorun }) => ({ script, priority, autorun })));

@@ -3,13 +3,10 @@
 
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { indexDataset } from "../../catalog/indexer.ts";
 import { ThotProject, detectThotGeneration } from "../../compat/thot/index.ts";
 import { resolveProjectPath } from "../../compat/thot/properties.ts";
 import { type ThotRunEvent, type ThotRunReport, runThotProject } from "../../compat/thot/runner.ts";
-import { type Config, loadConfig } from "../../config/load.ts";
-import { currentCatalog } from "../../dataset/dataset.ts";
-import { openSession } from "../../dataset/session.ts";
+import type { Config } from "../../config/load.ts";
 import { TroveError } from "../../errors.ts";
 import { interruptible } from "../interrupt.ts";
 import { positiveInt } from "../options.ts";
@@ -102,26 +99,34 @@ export function runThotFromRun(config: Config, steps: string[], opts: { dataset:
 }
 
 export async function runThotCommand(opts: ThotRunCliOptions, loaded?: Config): Promise<void> {
-  const config = loaded ?? (await loadConfig(opts.dataset));
-  // the project is opened here only to check the names given; else the runner may not need it at all
-  const project = opts.root !== undefined || opts.scripts !== undefined ? await ThotProject.open(config.root) : undefined;
+  // the config and the catalog are needed for --where and after scripts added assets: a run with
+  // nothing to do (checked first, from the recorded state) reads neither
+  let config = loaded;
+  const getConfig = async () => (config ??= await (await import("../../config/load.ts")).loadConfig(opts.dataset));
+  // loaded when used: the catalog's engine (DuckDB) costs a no-op run most of its time
+  const index = async (c: Config, onProgress?: (phase: string, done: number, total?: number) => void) => (await import("../../catalog/indexer.ts")).indexDataset(c, { onProgress });
+  const folder = loaded?.root ?? resolve(opts.dataset);
+  // opened here only to check the names given; else the runner may not need it at all
+  const project = opts.root !== undefined || opts.scripts !== undefined ? await ThotProject.open(folder) : undefined;
   const root = opts.root === undefined ? undefined : containerPath(project!, opts.root);
   const scripts = opts.scripts?.map((s) => scriptPath(project!, s));
-  // the runner reads the project itself; the catalog is needed first only to answer --where
-  if (opts.index && opts.where !== undefined) {
-    const bar = progressBar();
-    try {
-      await indexDataset(config, { onProgress: (phase, done, total) => bar.update(done, total, phase) });
-    } finally {
-      bar.stop();
+  let only: Set<string> | undefined;
+  if (opts.where !== undefined) {
+    if (opts.index) {
+      const bar = progressBar();
+      try {
+        await index(await getConfig(), (phase, done, total) => bar.update(done, total, phase));
+      } finally {
+        bar.stop();
+      }
     }
+    only = await selectContainers(await getConfig(), opts.dataset, opts.where);
   }
-  const only = opts.where === undefined ? undefined : await selectContainers(config, opts.dataset, opts.where);
   const bar = taskProgress();
   let report: ThotRunReport;
   try {
     report = await interruptible((signal) =>
-      runThotProject(project ?? config.root, {
+      runThotProject(project ?? folder, {
         root,
         scripts,
         only,
@@ -130,7 +135,7 @@ export async function runThotCommand(opts: ThotRunCliOptions, loaded?: Config): 
         timeoutSeconds: opts.timeout,
         force: opts.force,
         dryRun: opts.dryRun,
-        config: opts.index ? config : undefined,
+        reindex: opts.index ? async () => index(await getConfig()) : undefined,
         signal,
         onEvent: progress(bar),
       }),
@@ -164,6 +169,7 @@ function scriptPath(project: ThotProject, written: string): string {
 }
 
 async function selectContainers(config: Config, dataset: string, where: string): Promise<Set<string>> {
+  const [{ openSession }, { currentCatalog }] = await Promise.all([import("../../dataset/session.ts"), import("../../dataset/dataset.ts")]);
   const session = await openSession(config, currentCatalog(config, dataset));
   try {
     const rows = await session.db.all(`SELECT path FROM containers WHERE kind = 'container' AND (${where})`).catch((e: Error) => {

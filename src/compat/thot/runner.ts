@@ -13,8 +13,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import type { Config } from "../../config/load.ts";
-import { indexDataset } from "../../catalog/indexer.ts";
 import { STAGING_PREFIX } from "../../catalog/walk.ts";
 import { acquireLock } from "../../fsutil/lock.ts";
 import { TaskChannel } from "../../run/channel.ts";
@@ -45,8 +43,8 @@ export interface ThotRunOptions extends OrderOptions {
   force?: boolean;
   /** Decide only: the report lists what would run and why. */
   dryRun?: boolean;
-  /** With it, the catalog is re-indexed after the run, so the added assets join it with their provenance. */
-  config?: Config;
+  /** Called after a run in which scripts succeeded (e.g. to re-index the catalog, so the added assets join it with their provenance). */
+  reindex?: () => Promise<unknown>;
   signal?: AbortSignal;
   onEvent?: (event: ThotRunEvent) => void;
   executor?: Executor;
@@ -112,10 +110,10 @@ export async function runThotProject(source: string | ThotProject, options: Thot
         const tasks = order.runs.map((r) => ({ id: r.id, container: r.container.path, script: r.association.script, priority: r.association.priority }));
         await recordQuickState(root, key, { generation: project.generation, tasks });
       }
-      if (options.config && report.counts.done > 0) {
+      if (options.reindex && report.counts.done > 0) {
         options.onEvent?.({ kind: "reindexing" });
         try {
-          await indexDataset(options.config);
+          await options.reindex();
         } catch (e) {
           report.warnings.push(`the added assets were not indexed: ${(e as Error).message}; run \`trove index\``);
         }
