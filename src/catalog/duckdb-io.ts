@@ -9,14 +9,18 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { fsyncFile, tempPathFor } from "../fsutil/atomic.ts";
 import { type DuckDB, sqlPath, sqlString } from "./duckdb.ts";
 
-/** Newline-delimited JSON, one line per item, encoded into one reused buffer as it is made. */
-export function writeJsonLines<T>(file: string, items: readonly T[], toJson: (item: T) => string = JSON.stringify): void {
+/**
+ * Newline-delimited JSON, one line per item, encoded into one reused buffer as it is made.
+ * `wellFormed: true` says `toJson` already gives well-formed JSON (see `wellFormed`).
+ */
+export function writeJsonLines<T>(file: string, items: readonly T[], toJson: (item: T) => string = JSON.stringify, options: { wellFormed?: boolean } = {}): void {
+  const clean = options.wellFormed ? (json: string) => json : wellFormed;
   const fd = openSync(file, "w");
   const buffer = Buffer.allocUnsafe(1 << 20);
   let used = 0;
   try {
     for (const item of items) {
-      const line = `${wellFormed(toJson(item))}\n`;
+      const line = `${clean(toJson(item))}\n`;
       if (used + line.length * 3 > buffer.length) {
         writeSync(fd, buffer, 0, used);
         used = 0;
@@ -35,7 +39,7 @@ export function writeJsonLines<T>(file: string, items: readonly T[], toJson: (it
  * `{"Note": "\ud800"}`) as an escape that DuckDB's reader rejects; it becomes U+FFFD instead.
  * Paired surrogates are written as characters, so any such escape not itself escaped is lone.
  */
-function wellFormed(json: string): string {
+export function wellFormed(json: string): string {
   if (!json.includes("\\u")) return json;
   return json.replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi, "$1\\ufffd");
 }

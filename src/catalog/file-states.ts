@@ -4,7 +4,7 @@
 //
 //   const before = FileStates.read(dir);        // FileStates.empty() before the first index
 //   before.path(0), before.hash(0)
-//   FileStates.write(dir, rows);                // rows sorted by path
+//   FileStates.write(dir, files, (i) => hashes[i]);   // files sorted by path
 //
 // Stored as parallel arrays sorted by path: at 100k files that parses several times faster than
 // one small array or object per file, and a sorted walk is compared with it by merging, with no
@@ -15,10 +15,6 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../fsutil/atomic.ts";
 import { comparePaths } from "../fsutil/paths.ts";
 import type { FileStat } from "./walk.ts";
-
-export interface FileState extends FileStat {
-  hash: string | null;
-}
 
 interface Columns {
   path: string[];
@@ -50,14 +46,14 @@ export class FileStates {
     }
   }
 
-  static write(dir: string, states: readonly FileState[]): void {
+  static write(dir: string, files: readonly FileStat[], hashOf: (i: number) => string | null): void {
     const columns: Columns = {
-      path: states.map((s) => s.path),
-      size: states.map((s) => s.size),
-      mtimeUs: states.map((s) => s.mtimeUs),
-      ctimeUs: states.map((s) => s.ctimeUs),
-      ino: states.map((s) => s.ino),
-      hash: states.map((s) => s.hash),
+      path: files.map((s) => s.path),
+      size: files.map((s) => s.size),
+      mtimeUs: files.map((s) => s.mtimeUs),
+      ctimeUs: files.map((s) => s.ctimeUs),
+      ino: files.map((s) => s.ino),
+      hash: files.map((_, i) => hashOf(i)),
     };
     writeFileAtomic(join(dir, FILE), JSON.stringify(columns));
   }

@@ -89,11 +89,11 @@ describe("indexDataset", () => {
     const text = readFileSync(join(root, path), "utf8");
     writeFileSync(join(root, path), text.replace("ASD", "XYZ"));
     utimesSync(join(root, path), new Date(), new Date(Date.now() + 5000));
-    const status = catalogStatus(config);
+    const status = await catalogStatus(config);
     expect(status).toMatchObject({ state: "stale", changed: [path] });
     const report = await indexDataset(config);
     expect(report).toMatchObject({ upToDate: false, changed: [path], hashed: 1, generation: 2 });
-    expect(catalogStatus(config).state).toBe("fresh");
+    expect((await catalogStatus(config)).state).toBe("fresh");
   });
 
   it("rebuilds when trove.toml changes what the tables hold", async () => {
@@ -102,7 +102,7 @@ describe("indexDataset", () => {
     const edited = readFileSync(join(root, "trove.toml"), "utf8").replace('"README.md",', "");
     writeFileSync(join(root, "trove.toml"), edited);
     const next = await loadConfig(root);
-    expect(catalogStatus(next)).toMatchObject({ state: "stale", settingsChanged: true });
+    expect(await catalogStatus(next)).toMatchObject({ state: "stale", settingsChanged: true });
     const report = await indexDataset(next);
     expect(report.rebuilt).toMatch(/trove\.toml/);
     const { files } = await tables(root);
@@ -118,16 +118,16 @@ describe("indexDataset", () => {
     await new Promise((r) => setTimeout(r, 20));
     writeFileSync(path, text.replace("ASD", "XYZ"));
     utimesSync(path, mtime, mtime);
-    expect(catalogStatus(config)).toMatchObject({ state: "stale", changed: ["participants.csv"] });
+    expect(await catalogStatus(config)).toMatchObject({ state: "stale", changed: ["participants.csv"] });
     expect((await indexDataset(config)).hashed).toBe(1);
   });
 
   it("says the catalog is stale when trove.toml asks for other hashes", async () => {
     const { config } = await demo();
     await indexDataset(config, { hash: "md5" });
-    expect(catalogStatus(config)).toMatchObject({ state: "stale", hashChanged: { catalog: "md5", config: "sha256" } });
+    expect(await catalogStatus(config)).toMatchObject({ state: "stale", hashChanged: { catalog: "md5", config: "sha256" } });
     await indexDataset(config);
-    expect(catalogStatus(config).state).toBe("fresh");
+    expect((await catalogStatus(config)).state).toBe("fresh");
   });
 
   it("updates a data file's metadata when only its sidecar changed", async () => {

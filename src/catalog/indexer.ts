@@ -5,16 +5,19 @@
 //   report.added.length, report.changed.length, report.removed.length
 //
 // Incremental: files whose size, mtime and inode match the catalog keep their hash; when nothing
-// changed at all the catalog is left untouched. A write lock keeps two indexers apart, and the
+// changed at all the catalog is left untouched; when a row depends on its own file only (no
+// sidecars, containers or step provenance) the unchanged rows are copied from the previous
+// generation by DuckDB and only new and changed files are parsed. The tree is walked by GNU find
+// in a child process (find-walk.ts) while the previous catalog is read. A write lock keeps two indexers apart, and the
 // new generation only becomes current by one atomic rename of catalog.json.
 
-import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/load.ts";
 import type { HashAlgorithm } from "../config/schema.ts";
 import { fsyncDir } from "../fsutil/atomic.ts";
 import { acquireLock } from "../fsutil/lock.ts";
-import type { Problem } from "../layout/layout.ts";
+import type { Layout, Problem } from "../layout/layout.ts";
 import { TROVE_VERSION } from "../version.ts";
 import { TroveError } from "../errors.ts";
 import { CATALOG_FORMAT } from "./columns.ts";
@@ -28,14 +31,17 @@ import {
   lastGeneration,
   readManifest,
   stateDir,
+  tablePath,
   writeManifest,
 } from "./manifest.ts";
 import { recordEntities, recordIdFunction } from "./record-id.ts";
 import { catalogSettings, walkOptions } from "./settings.ts";
 import { buildRows } from "./rows.ts";
 import { describeFsError } from "../fsutil/describe.ts";
-import { walk, type WalkStage } from "./walk.ts";
+import { startWalk } from "./find-walk.ts";
+import type { FileStat, WalkStage } from "./walk.ts";
 import { writeTables } from "./write.ts";
+import { preloadDuckDB } from "./duckdb.ts";
 import { outputProvenance } from "../run/journal.ts";
 
 export type IndexPhase = WalkStage | "hash" | "parse" | "write";
@@ -85,13 +91,22 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   const { layouts, entities, record: recordSpec, hash: settings } = catalogSettings(config);
 
   removeAbandonedGenerations(root);
-  const previous = readManifest(root, { damaged: "ignore" });
+  // find walks the tree in a child process while the previous catalog is read here
+  const walking = startWalk(root, { ...walkOptions(config), onProgress: progress });
+  let previous: CatalogManifest | null;
+  try {
+    previous = readManifest(root, { damaged: "ignore" });
+  } catch (e) {
+    await walking.catch(() => {});
+    throw e;
+  }
   const statesUsable = !options.full && previous !== null && previous.format === CATALOG_FORMAT;
   const before = statesUsable ? FileStates.read(generationDir(root, previous!)) : FileStates.empty();
   const sameSettings = statesUsable && previous!.settings === settings;
   const rebuilt = sameSettings || previous === null ? null : whyRebuild(previous, settings, options);
+  if (!sameSettings) preloadDuckDB(); // a new catalog will be written: load the engine while find runs
 
-  const walked = walk(root, { ...walkOptions(config), onProgress: progress });
+  const walked = await walking;
   const { previousIndex, ...diff } = diffStates(before, walked.files);
   const sameHashing = previous?.hash === algorithm;
   const hashesMissing = algorithm !== "none" && before.hasMissingHashes();
@@ -116,25 +131,34 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
   const hashed = algorithm === "none" ? { hashes, problems: [] } : await hashFiles(root, toHash, algorithm, (n) => progress("hash", n, toHash.length));
   for (const [p, h] of hashed.hashes) hashes.set(p, h);
 
-  progress("parse", 0, walked.files.length);
-  const built = await buildRows(root, walked.files, { layouts, recordOf: recordIdFunction(recordSpec), hashes, provenance: outputProvenance(root) });
-  progress("parse", walked.files.length, walked.files.length);
+  const provenance = outputProvenance(root);
+  const reuse = sameSettings && sameHashing && !hashesMissing && reusable(root, previous!, layouts, provenance, walked.files)
+    ? { files: tablePath(root, previous!, "files"), drop: [...diff.changed, ...diff.removed] }
+    : undefined;
+  // with `reuse`, only new and changed files are parsed: the others keep their catalogued rows
+  const toParse = reuse ? walked.files.filter((file, i) => previousIndex[i] < 0 || !before.unchanged(previousIndex[i], file)) : walked.files;
+  progress("parse", 0, toParse.length);
+  const built = await buildRows(root, toParse, { layouts, recordOf: recordIdFunction(recordSpec), hashes, provenance });
+  progress("parse", toParse.length, toParse.length);
   const problems = [...walked.problems, ...hashed.problems, ...built.problems];
 
-  progress("write", 0, built.rows.length);
+  progress("write", 0, walked.files.length);
   const generation = Math.max(previous?.generation ?? 0, lastGeneration(root)) + 1;
   const dir = `g${String(generation).padStart(6, "0")}`;
   const staging = join(catalogDir(root), `.${dir}.${process.pid}.tmp`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
-  const tables = await writeTables(staging, {
+  const writing = writeTables(staging, {
     rows: built.rows,
     metadata: built.metadata,
     containers: built.containers,
     entities,
     recordEntities: recordEntities(recordSpec),
+    reuse,
   });
-  FileStates.write(staging, built.rows);
+  // written while DuckDB writes the tables on its own threads
+  FileStates.write(staging, walked.files, (i) => hashes.get(walked.files[i].path) ?? null);
+  const { tables, invalid } = await writing;
   const final = join(catalogDir(root), dir);
   rmSync(final, { recursive: true, force: true });
   fsyncDir(staging);
@@ -151,18 +175,19 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
     hash: algorithm,
     entities,
     tables,
-    invalid: built.rows.filter((r) => !r.valid).length,
+    invalid,
+    provenance: reuse ? 0 : built.rows.filter((r) => r.provenance).length,
     problems: { count: problems.length, examples: problems.slice(0, KEEP_PROBLEM_EXAMPLES) },
   };
   writeManifest(root, manifest);
   removeOldGenerations(root, generation);
-  progress("write", built.rows.length, built.rows.length);
+  progress("write", walked.files.length, walked.files.length);
 
   return {
     ...diff,
     upToDate: false,
     rebuilt,
-    files: built.rows.length,
+    files: walked.files.length,
     records: tables.records.rows,
     invalid: manifest.invalid,
     hashed: hashed.hashes.size,
@@ -170,6 +195,20 @@ async function indexLocked(config: Config, options: IndexOptions): Promise<Index
     problems,
   };
 }
+
+/**
+ * Whether the previous catalog's rows of unchanged files can be kept as they are: a row must
+ * depend on its own file only. Layouts with a whole-tree pass (BIDS sidecars, containers) and step
+ * provenance (from the run journal) make rows depend on other files; and the kept rows are merged
+ * in DuckDB's path order, trove's own only while no path holds characters past U+D7FF.
+ */
+function reusable(root: string, previous: CatalogManifest, layouts: readonly Layout[], provenance: Map<string, unknown>, files: readonly FileStat[]): boolean {
+  if (layouts.some((l) => l.annotate) || provenance.size > 0 || previous.provenance !== 0) return false;
+  if (!existsSync(tablePath(root, previous, "files"))) return false;
+  return !files.some((f) => HIGH_CHARS.test(f.path));
+}
+
+const HIGH_CHARS = /[\ud800-\uffff]/;
 
 function whyRebuild(previous: CatalogManifest, settings: string, options: IndexOptions): string {
   if (options.full) return "--full asked for a full rebuild";

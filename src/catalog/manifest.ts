@@ -29,6 +29,8 @@ export interface CatalogManifest {
   tables: Record<string, { rows: number }>;
   /** Files no layout accepted. */
   invalid: number;
+  /** Rows with step provenance; absent in catalogs written before it was counted (unknown). */
+  provenance?: number;
   problems: { count: number; examples: Problem[] };
 }
 

@@ -11,7 +11,8 @@ import { type CatalogDiff, diffStates, isEmptyDiff } from "./diff.ts";
 import { FileStates } from "./file-states.ts";
 import { generationDir, readManifest } from "./manifest.ts";
 import { catalogSettings, walkOptions } from "./settings.ts";
-import { walk, type WalkOptions } from "./walk.ts";
+import { startWalk } from "./find-walk.ts";
+import type { WalkOptions } from "./walk.ts";
 
 export interface CatalogStatus extends CatalogDiff {
   state: "fresh" | "stale" | "missing";
@@ -25,10 +26,18 @@ export interface CatalogStatus extends CatalogDiff {
   problems: Problem[];
 }
 
-export function catalogStatus(config: Config, onProgress?: WalkOptions["onProgress"]): CatalogStatus {
-  const manifest = readManifest(config.root);
+export async function catalogStatus(config: Config, onProgress?: WalkOptions["onProgress"]): Promise<CatalogStatus> {
+  // find walks the tree in a child process while the catalogued states are read here
+  const walking = startWalk(config.root, { ...walkOptions(config), onProgress });
+  let manifest;
+  try {
+    manifest = readManifest(config.root);
+  } catch (e) {
+    await walking.catch(() => {});
+    throw e;
+  }
   const before = manifest ? FileStates.read(generationDir(config.root, manifest)) : FileStates.empty();
-  const walked = walk(config.root, { ...walkOptions(config), onProgress });
+  const walked = await walking;
   const { previousIndex: _, ...diff } = diffStates(before, walked.files);
   const settingsChanged = manifest !== null && manifest.settings !== catalogSettings(config).hash;
   const hashChanged = manifest !== null && manifest.hash !== config.index.hash ? { catalog: manifest.hash, config: config.index.hash } : null;

@@ -44,7 +44,7 @@ export interface WalkResult {
 }
 
 /** Folders that are never data, at any depth: trove's own state and git's internals. */
-const ALWAYS_IGNORED = new Set([".trove", ".git"]);
+export const ALWAYS_IGNORED = new Set([".trove", ".git"]);
 /** Where a running step writes its outputs before they are moved into place: never data yet. */
 export const STAGING_PREFIX = ".trove-staging-";
 
@@ -83,8 +83,8 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   return { files, problems };
 }
 
-
-function statFile(abs: string, path: string, problems: Problem[]): FileStat | undefined {
+/** The file's stat (through a symlink), or undefined with a problem recorded when it cannot be catalogued. */
+export function statFile(abs: string, path: string, problems: Problem[]): FileStat | undefined {
   let st: fs.Stats;
   try {
     st = fs.lstatSync(abs);
@@ -110,7 +110,7 @@ function statFile(abs: string, path: string, problems: Problem[]): FileStat | un
   return { path, size: st.size, mtimeUs: Math.round(st.mtimeMs * 1000), ctimeUs: Math.round(st.ctimeMs * 1000), ino: st.ino };
 }
 
-function ignoreMatcher(globs: readonly string[]): (path: string) => boolean {
+export function ignoreMatcher(globs: readonly string[]): (path: string) => boolean {
   if (globs.length === 0) return () => false;
   const match = picomatch(globs as string[], { dot: true });
   return (path) => path !== "" && match(path);

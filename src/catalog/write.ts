@@ -1,32 +1,47 @@
 // Writes the catalog tables of one generation as Parquet, through DuckDB.
 //
-//   await writeTables(dir, { rows, metadata, containers, entities, recordEntities });
+//   const { tables, invalid } = await writeTables(dir, { rows, metadata, containers, entities, recordEntities });
 //   // dir/files.parquet, dir/records.parquet, dir/containers.parquet
 //
 // Rows go to a JSON-lines file that DuckDB reads with a declared schema (faster than row-by-row
 // inserts, appender chunks or CSV built in JS, measured at 100k files), in path order, with fixed
 // writer settings so the same rows always give the same bytes. Each table is written to a
-// temporary name and renamed.
+// temporary name and renamed. An incremental index passes only its new and changed rows and
+// `reuse`: the other rows are copied from the previous files table inside DuckDB.
 
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerRow } from "../layout/layout.ts";
 import { CONTAINER_COLUMNS, type Column, fileColumns, ident } from "./columns.ts";
 import { openDuckDB, sqlPath } from "./duckdb.ts";
-import { copyToParquet, readJsonLines, writeJsonLines } from "./duckdb-io.ts";
+import { copyToParquet, readJsonLines, wellFormed, writeJsonLines } from "./duckdb-io.ts";
 import type { FileRow, Metadata } from "./rows.ts";
 
 export interface TablesInput {
+  /** The rows to write: all of them, or with `reuse` only those of new and changed files. */
   rows: readonly FileRow[];
   metadata: readonly Metadata[];
   containers: readonly ContainerRow[];
   entities: readonly string[];
   recordEntities: readonly string[];
+  /**
+   * Keep the rows of a previous files table (same settings) except the paths in `drop` (files
+   * changed or removed since): an incremental index then serialises only what changed. The rows
+   * are put back in path order by DuckDB, whose byte order is trove's order as long as no path
+   * holds characters past U+D7FF (the caller checks).
+   */
+  reuse?: { files: string; drop: readonly string[] };
+}
+
+export interface TablesWritten {
+  tables: Record<string, { rows: number }>;
+  /** Files no layout accepted. */
+  invalid: number;
 }
 
 const PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 8192";
 
-export async function writeTables(dir: string, input: TablesInput): Promise<Record<string, { rows: number }>> {
+export async function writeTables(dir: string, input: TablesInput): Promise<TablesWritten> {
   const db = await openDuckDB({ threads: 1 });
   const scratch: string[] = [];
   try {
@@ -34,11 +49,24 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
     const filesJson = join(dir, "files.ndjson.tmp");
     scratch.push(filesJson);
     // each distinct metadata object is serialised once and spliced into the rows that share it
-    const metadataJson = input.metadata.map((m) => JSON.stringify(m));
-    writeJsonLines(filesJson, input.rows, (row) => fileRowJson(row, metadataJson));
+    const metadataJson = input.metadata.map((m) => wellFormed(JSON.stringify(m)));
+    const toJson = fileRowJson(input.entities, metadataJson);
+    writeJsonLines(filesJson, input.rows, toJson, { wellFormed: true });
     const filesParquet = join(dir, "files.parquet");
-    // rows arrive sorted by path (the walk sorts) and DuckDB keeps insertion order
-    await copyToParquet(db, `SELECT ${fileSelect(columns)} FROM ${readFileRows(filesJson, input.entities)}`, filesParquet, PARQUET_OPTIONS);
+    const fresh = `SELECT ${fileSelect(columns)} FROM ${readFileRows(filesJson, input.entities)}`;
+    let query = fresh; // rows arrive sorted by path (the walk sorts) and DuckDB keeps insertion order
+    if (input.reuse) {
+      const names = columns.map((c) => ident(c.name)).join(", ");
+      let kept = `SELECT ${names} FROM read_parquet(${sqlPath(input.reuse.files)})`;
+      if (input.reuse.drop.length > 0) {
+        const dropJson = join(dir, "drop.ndjson.tmp");
+        scratch.push(dropJson);
+        writeJsonLines(dropJson, input.reuse.drop, (path) => JSON.stringify({ path }));
+        kept += ` WHERE path NOT IN (SELECT path FROM ${readJsonLines(dropJson, [["path", "VARCHAR"]])})`;
+      }
+      query = `SELECT * FROM (${kept} UNION ALL ${fresh}) ORDER BY path`;
+    }
+    await copyToParquet(db, query, filesParquet, PARQUET_OPTIONS);
 
     await copyToParquet(db, recordsQuery(filesParquet, input), join(dir, "records.parquet"), PARQUET_OPTIONS);
 
@@ -52,32 +80,47 @@ export async function writeTables(dir: string, input: TablesInput): Promise<Reco
       join(dir, "containers.parquet"),
       PARQUET_OPTIONS,
     );
-    const count = async (table: string) =>
-      Number((await db.all(`SELECT count(*)::INT AS n FROM read_parquet(${sqlPath(join(dir, `${table}.parquet`))})`))[0].n);
-    return { files: { rows: input.rows.length }, records: { rows: await count("records") }, containers: { rows: input.containers.length } };
+    const [files] = await db.all(
+      `SELECT count(*)::INT AS n, (count(*) FILTER (WHERE NOT valid))::INT AS invalid FROM read_parquet(${sqlPath(filesParquet)})`,
+    );
+    const [records] = await db.all(`SELECT count(*)::INT AS n FROM read_parquet(${sqlPath(join(dir, "records.parquet"))})`);
+    return {
+      tables: { files: { rows: Number(files.n) }, records: { rows: Number(records.n) }, containers: { rows: input.containers.length } },
+      invalid: Number(files.invalid),
+    };
   } finally {
     for (const f of scratch) rmSync(f, { force: true });
     db.close();
   }
 }
 
-const str = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
+/** A string as JSON: most names need no escaping, and JSON.stringify of each was a third of the writing. */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+const str = (v: string | null) => (v === null ? "null" : PLAIN.test(v) ? `"${v}"` : wellFormed(JSON.stringify(v)));
 
 /**
- * A files row as JSON, leaving out absent entities: a BIDS row names ~50 entities of which a
- * handful are set, and the nulls made the file (and DuckDB's parsing) more than twice as large.
+ * Turns a files row into JSON, leaving out nulls and absent entities (DuckDB reads a missing key
+ * as NULL): a BIDS row names ~50 entities of which a handful are set, and the nulls made the file
+ * (and DuckDB's parsing) more than twice as large. The entity keys are serialised once.
  */
-function fileRowJson(r: FileRow, metadataJson: readonly string[]): string {
-  const p = r.provenance;
-  let entities = "";
-  for (const k in r.entities) {
-    const v = r.entities[k];
-    if (v !== null) entities += `${entities ? "," : ""}${JSON.stringify(k)}:${JSON.stringify(v)}`;
-  }
-  return `{"path":${str(r.path)},"size":${r.size},"mtimeUs":${r.mtimeUs},"ino":${r.ino},"hash":${str(r.hash)},` +
-    `"record":${str(r.record)},"layout":${str(r.layout)},"valid":${r.valid},"unparsed":${str(r.unparsed)},` +
-    `"entities":{${entities}},"metadata":${r.metadataId === null ? "null" : metadataJson[r.metadataId]},"qc":${str(r.qc)},` +
-    `"produced_by":${str(p?.task ?? null)},"run_id":${str(p?.run ?? null)},"derived_from":${p ? JSON.stringify(p.inputs) : "null"}}`;
+function fileRowJson(entityNames: readonly string[], metadataJson: readonly string[]): (r: FileRow) => string {
+  const keys = entityNames.map((k) => [k, `${JSON.stringify(k)}:`] as const);
+  return (r) => {
+    let entities = "";
+    for (const [k, key] of keys) {
+      const v = r.entities[k];
+      if (v !== null && v !== undefined) entities += `${entities ? "," : ""}${key}${str(v)}`;
+    }
+    let json = `{"path":${str(r.path)},"size":${r.size},"mtimeUs":${r.mtimeUs},"ino":${r.ino},"valid":${r.valid},"qc":${str(r.qc)},"entities":{${entities}}`;
+    if (r.hash !== null) json += `,"hash":${str(r.hash)}`;
+    if (r.record !== null) json += `,"record":${str(r.record)}`;
+    if (r.layout !== null) json += `,"layout":${str(r.layout)}`;
+    if (r.unparsed !== null) json += `,"unparsed":${str(r.unparsed)}`;
+    if (r.metadataId !== null) json += `,"metadata":${metadataJson[r.metadataId]}`;
+    const p = r.provenance;
+    if (p) json += `,"produced_by":${str(p.task)},"run_id":${str(p.run)},"derived_from":${wellFormed(JSON.stringify(p.inputs))}`;
+    return `${json}}`;
+  };
 }
 
 /** DuckDB's reader for the files-table rows exactly as `FileRow` objects serialise. */

@@ -58,6 +58,11 @@ Start with:
   trove query -d DIR "SQL"   query it`,
     );
   const asked = COMMANDS.find(([names]) => names.includes(argv[0]));
+  // the version needs no command module (loading them all is most of a bare start)
+  if (!asked && argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    process.stdout.write(`${TROVE_VERSION}\n`);
+    return 0;
+  }
   for (const command of await Promise.all((asked ? [asked] : COMMANDS).map(([, load]) => load()))) command.register(program);
   const exitOverride = (c: Command): void => {
     c.exitOverride();

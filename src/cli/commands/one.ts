@@ -55,11 +55,11 @@ Examples:
       bar.stop();
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const lines: string[] = [];
-      if (result.tables === null) lines.push(`${result.files.sessions} and ${result.files.datasets} are up to date (checked in ${seconds} s)`);
+      if (result.written === null) lines.push(`${result.files.sessions} and ${result.files.datasets} are up to date (checked in ${seconds} s)`);
       else {
-        const { sessions, datasets } = result.tables;
-        lines.push(`wrote ${result.files.sessions} (${sessions.length} sessions) and ${result.files.datasets} (${datasets.length} datasets) in ${seconds} s`);
-        if (sessions.length === 0) lines.push("warning: no ALF sessions found (ONE: 'No sessions found')");
+        const { sessions, datasets } = result.written;
+        lines.push(`wrote ${result.files.sessions} (${sessions} sessions) and ${result.files.datasets} (${datasets} datasets) in ${seconds} s`);
+        if (sessions === 0) lines.push("warning: no ALF sessions found (ONE: 'No sessions found')");
       }
       lines.push(...describeProblems(result.index.problems));
       process.stdout.write(lines.join("\n") + "\n");

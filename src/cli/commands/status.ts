@@ -28,7 +28,7 @@ With --steps: 0 when no task is in error, 1 otherwise. It also refreshes the \`s
       const config = await loadConfig(dir);
       if (opts.steps) return stepsStatus(config, dir, opts);
       const bar = progressBar();
-      const s = catalogStatus(config, (stage, done, total) => bar.update(done, total, stage));
+      const s = await catalogStatus(config, (stage, done, total) => bar.update(done, total, stage));
       bar.stop();
       if (opts.json) {
         const { added, changed, removed, ...rest } = s;

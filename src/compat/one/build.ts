@@ -1,7 +1,9 @@
 // ONE's cache tables from trove's catalog: what `one.alf.cache.make_parquet_db` computes by walking
 // a folder, taken instead from the catalog's ALF rows (so a rebuild costs a stat walk).
 //
-//   const tables = await oneTablesFromCatalog(ds, { ids: "uuid" });
+//   const q = oneQueries("read_parquet('.trove/catalog/g000001/files.parquet')", { ids: "uuid" });
+//   await db.run(`COPY (${q.datasets}) TO 'datasets.pqt'`);       // or, as rows:
+//   const tables = await oneTablesFromCatalog(ds, { ids: "uuid", origin: "/data/ibl" });
 //   tables.sessions[0] // { id: "…", lab: "mylab", subject: "mysub", date: "2021-02-28", number: 1, … }
 //
 // As ONE: a dataset is a file whose name is valid ALF inside a session folder; its rel_path is
@@ -12,9 +14,9 @@
 
 import type { Dataset } from "../../dataset/dataset.ts";
 import { TroveError } from "../../errors.ts";
-import { comparePaths as compare } from "../../fsutil/paths.ts";
+import { type DuckDB, sqlString } from "../../catalog/duckdb.ts";
 import type { OneDataset, OneSession, OneTables } from "./tables.ts";
-import { TROVE_ONE_NAMESPACE, uuid5 } from "./uuid.ts";
+import { TROVE_ONE_NAMESPACE } from "./uuid.ts";
 
 export interface OneBuildOptions {
   /** "path": ids are `lab/subject/date/number` and rel_paths (ONE's hash_ids=False); "uuid": name-based UUIDs. */
@@ -29,75 +31,71 @@ export class OneBuildError extends TroveError {
   override name = "OneBuildError";
 }
 
-interface AlfRow {
-  path: string;
-  size: number;
-  hash: string | null;
-  lab: string | null;
-  subject: string;
-  date: string;
-  number: string;
-  collection: string | null;
-  revision: string | null;
+export interface OneQueries {
+  sessions: string;
+  datasets: string;
+  /** A query giving the first path whose lab folder conflicts with `--lab` (none: no conflict). */
+  labConflict: string | null;
 }
 
+/**
+ * ONE's two tables as SQL over a catalog files table (`files`: a view or `read_parquet(...)`), so
+ * that 100k datasets never pass through JavaScript: columns in ONE's order with ONE's types. Rows
+ * are in DuckDB's byte order of ids, which is trove's path order except for paths holding
+ * characters past U+D7FF.
+ */
+export function oneQueries(files: string, options: Omit<OneBuildOptions, "origin">): OneQueries {
+  const lab = `nullif(${options.lab === undefined ? "lab" : sqlString(options.lab)}, '')`;
+  const alf = `SELECT path, size, hash, ${lab} AS lab, subject, date, number,
+      substr(path, length(concat_ws('/', nullif(lab, '') || '/Subjects', subject, date, number)) + 2) AS rel_path,
+      concat_ws('/', ${lab}, subject, date, number) AS session
+    FROM ${files} WHERE layout = 'alf' AND valid`;
+  // UUIDs are computed once per session and once per distinct rel_path, then joined
+  const uuid = options.ids === "uuid";
+  const eids = `SELECT DISTINCT lab, subject, date, number, session, ${uuid ? uuid5Sql("'session:' || session") : "session"} AS eid FROM alf`;
+  const ids = `SELECT DISTINCT rel_path, ${uuid ? uuid5Sql("'dataset:' || rel_path") : "rel_path"} AS id FROM alf`;
+  const sessions = `WITH alf AS (${alf})
+    SELECT eid AS id, coalesce(lab, '') AS lab, subject, date::DATE AS date, number::USMALLINT AS number,
+      '' AS task_protocol, '' AS projects
+    FROM (${eids}) ORDER BY id`;
+  const datasets = `WITH alf AS (${alf})
+    SELECT e.eid, i.id, alf.rel_path, alf.size::UBIGINT AS file_size, coalesce(alf.hash, '') AS hash, true AS "exists", 'NOT_SET' AS qc
+    FROM alf JOIN (SELECT session, eid FROM (${eids})) e USING (session) JOIN (${ids}) i USING (rel_path)
+    ORDER BY e.eid, i.id`;
+  const labConflict = options.lab === undefined ? null
+    : `SELECT path FROM ${files} WHERE layout = 'alf' AND valid AND nullif(lab, '') <> ${sqlString(options.lab)} ORDER BY path LIMIT 1`;
+  return { sessions, datasets, labConflict };
+}
+
+/** Refuses `--lab` when a lab folder in the tree names another lab (ONE's "lab name conflict"). */
+export async function checkLab(db: Pick<DuckDB, "all">, queries: OneQueries, lab: string | undefined): Promise<void> {
+  if (!queries.labConflict) return;
+  const [conflict] = await db.all(queries.labConflict);
+  if (conflict) throw new OneBuildError(`--lab ${lab} conflicts with the lab folder of ${conflict.path} (ONE's "lab name conflict")`);
+}
+
+/** The tables as JavaScript rows (for the library and tests; `trove one build` copies them straight to Parquet). */
 export async function oneTablesFromCatalog(ds: Dataset, options: OneBuildOptions): Promise<OneTables> {
-  const rows = (await ds.query(
-    `SELECT path, size, hash, lab, subject, date, number, collection, revision FROM files
-     WHERE layout = 'alf' AND valid ORDER BY path`,
-  )) as unknown as AlfRow[];
-  const sessions = new Map<string, OneSession>();
-  const datasets: OneDataset[] = [];
-  for (const row of rows) {
-    const lab = labOf(row, options.lab);
-    const sessionId = [lab, row.subject, row.date, row.number].filter(Boolean).join("/");
-    if (!sessions.has(sessionId)) {
-      sessions.set(sessionId, {
-        id: sessionId,
-        lab: lab ?? "",
-        subject: row.subject,
-        date: row.date,
-        number: Number(row.number),
-        task_protocol: "",
-        projects: "",
-      });
-    }
-    const relPath = row.path.slice(sessionFolder(row).length + 1);
-    datasets.push({ eid: sessionId, id: relPath, rel_path: relPath, file_size: row.size, hash: row.hash ?? "", exists: true, qc: "NOT_SET" });
-  }
-  if (options.ids === "uuid") assignUuids(sessions, datasets);
-  const sessionRows = [...sessions.values()].sort((a, b) => compare(a.id, b.id));
-  datasets.sort((a, b) => compare(a.eid, b.eid) || compare(a.id, b.id));
-  return { sessions: sessionRows, datasets, metadata: { date_created: oneTimestamp(new Date()), origin: options.origin } };
+  const queries = oneQueries("files", options);
+  await checkLab({ all: (sql) => ds.query(sql) }, queries, options.lab);
+  const sessions = (await ds.query(`SELECT * REPLACE (strftime(date, '%Y-%m-%d') AS date, number::INT AS number) FROM (${queries.sessions})`)) as unknown as OneSession[];
+  const datasets = (await ds.query(`SELECT * REPLACE (file_size::BIGINT AS file_size) FROM (${queries.datasets})`)) as unknown as OneDataset[];
+  return { sessions, datasets, metadata: oneMetadata(options.origin) };
 }
 
-/** The session folder of an ALF row, relative to the dataset root. */
-function sessionFolder(row: AlfRow): string {
-  return [row.lab && `${row.lab}/Subjects`, row.subject, row.date, row.number].filter(Boolean).join("/");
+/** The `one_metadata` of tables built now from `origin`. */
+export function oneMetadata(origin: string): Record<string, unknown> {
+  return { date_created: oneTimestamp(new Date()), origin };
 }
 
-function labOf(row: AlfRow, lab: string | undefined): string | null {
-  if (lab === undefined) return row.lab;
-  if (row.lab && row.lab !== lab) {
-    throw new OneBuildError(`--lab ${lab} conflicts with the lab folder of ${row.path} (ONE's "lab name conflict")`);
-  }
-  return lab;
-}
-
-function assignUuids(sessions: Map<string, OneSession>, datasets: OneDataset[]): void {
-  const eids = new Map<string, string>();
-  for (const s of sessions.values()) {
-    const eid = uuid5(TROVE_ONE_NAMESPACE, `session:${s.id}`);
-    eids.set(s.id, eid);
-    s.id = eid;
-  }
-  const ids = new Map<string, string>(); // the same few names recur in every session
-  for (const d of datasets) {
-    d.eid = eids.get(d.eid)!;
-    let id = ids.get(d.rel_path);
-    if (id === undefined) ids.set(d.rel_path, (id = uuid5(TROVE_ONE_NAMESPACE, `dataset:${d.rel_path}`)));
-    d.id = id;
-  }
+/** SQL for `uuid5(TROVE_ONE_NAMESPACE, name)` (uuid.ts): SHA-1 of namespace bytes and name, version and variant set. */
+export function uuid5Sql(name: string): string {
+  const ns = TROVE_ONE_NAMESPACE.replaceAll("-", "").replace(/../g, (b) => `\\x${b}`);
+  const h = `sha1('${ns}'::BLOB || encode(${name}))`;
+  // the variant: the high bits of byte 8 become 10, i.e. its first hex digit one of 8, 9, a, b
+  // a one-element list_transform binds the digest to `h` once per row
+  return `list_transform([${h}], lambda h: substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-5' || substr(h, 14, 3) || '-' ||
+      substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(h, 17, 1)), 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12))[1]`;
 }
 
 /** ONE's `date_created`: local time, to the minute, "YYYY-MM-DD HH:MM". */

@@ -11,13 +11,13 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { CONFIG_NAME, type Config, loadConfig, parseConfig } from "../../config/load.ts";
 import { indexDataset, type IndexOptions, type IndexReport } from "../../catalog/indexer.ts";
-import { importedOneDir } from "../../catalog/manifest.ts";
-import { Dataset } from "../../dataset/dataset.ts";
+import { openDuckDB, sqlPath } from "../../catalog/duckdb.ts";
+import { importedOneDir, readManifest, tablePath } from "../../catalog/manifest.ts";
 import { NotFoundError } from "../../errors.ts";
-import { OneBuildError, type OneBuildOptions, oneTablesFromCatalog } from "./build.ts";
+import { checkLab, OneBuildError, type OneBuildOptions, oneMetadata, oneQueries } from "./build.ts";
 import { readOneCache } from "./read.ts";
 import type { OneTables } from "./tables.ts";
-import { writeOneCache } from "./write.ts";
+import { copyOneCache, writeOneCache } from "./write.ts";
 
 export interface BuildCacheOptions extends Omit<OneBuildOptions, "origin"> {
   /** Where the tables go (default: the root, as ONE does). */
@@ -28,8 +28,8 @@ export interface BuildCacheOptions extends Omit<OneBuildOptions, "origin"> {
 }
 
 export interface BuildCacheResult {
-  /** null when the tables on disk were already up to date (nothing written). */
-  tables: OneTables | null;
+  /** Rows written per table; null when the tables on disk were already up to date (nothing written). */
+  written: { sessions: number; datasets: number } | null;
   files: { sessions: string; datasets: string };
   index: IndexReport;
 }
@@ -43,15 +43,19 @@ export async function buildOneCache(root: string, options: BuildCacheOptions): P
   const source = { generation: index.generation, ids: options.ids, lab: options.lab ?? null, hash: Boolean(options.hash) };
   const previous = readTroveSource(out);
   if (index.upToDate && previous && JSON.stringify(previous) === JSON.stringify(source)) {
-    return { tables: null, files: { sessions: join(out, "sessions.pqt"), datasets: join(out, "datasets.pqt") }, index };
+    return { written: null, files: { sessions: join(out, "sessions.pqt"), datasets: join(out, "datasets.pqt") }, index };
   }
-  const ds = await Dataset.fromConfig(config, root);
+  // straight from the catalog's files table to ONE's: the rows never pass through JavaScript
+  const manifest = readManifest(config.root);
+  if (!manifest) throw new OneBuildError(`${config.root} has no catalog after indexing it`);
+  const queries = oneQueries(`read_parquet(${sqlPath(tablePath(config.root, manifest, "files"))})`, options);
+  const db = await openDuckDB({ threads: 1 }); // two threads were slower on two shared cores (measured)
   try {
-    const tables = await oneTablesFromCatalog(ds, { ids: options.ids, lab: options.lab, origin: config.root });
-    const files = await writeOneCache(out, tables, { trove_source: source });
-    return { tables, files, index };
+    await checkLab(db, queries, options.lab);
+    const { files, rows } = await copyOneCache(db, out, queries, oneMetadata(config.root), { trove_source: source });
+    return { written: rows, files, index };
   } finally {
-    ds.close();
+    db.close();
   }
 }
 
