@@ -17,11 +17,11 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { parse as parseToml, stringify, TomlError } from "smol-toml";
 import { CONFIG_NAME, type Config, parseConfig } from "../../config/load.ts";
 import { ConfigError, NotFoundError } from "../../errors.ts";
+import { pythonShimDir } from "../python-shims.ts";
 
 export const WORKSPACE_NAME = "workspace.toml";
 const PYTHON = "python3";
@@ -250,15 +250,6 @@ function keyOf(p: Planned): string {
 
 // ---- asking Python ----------------------------------------------------------------------------
 
-/** Where python/sinagot_shim is: beside src/ in the repository, beside dist/ once bundled. */
-function shimDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const candidate = join(dir, "python", "sinagot_shim");
-    if (existsSync(join(candidate, "run_task.py"))) return candidate;
-    if (dirname(dir) === dir) throw new Error("python/sinagot_shim not found above " + fileURLToPath(import.meta.url));
-  }
-}
-
 /** PATH_IN / PATH_OUT of every script, read by importing them all in one python3. */
 async function describeScripts(scripts: string, planned: Planned[], cwd: string, where: string): Promise<Map<Planned, Described>> {
   if (planned.length === 0) return new Map();
@@ -272,7 +263,7 @@ async function describeScripts(scripts: string, planned: Planned[], cwd: string,
   const rels = planned.map(relPath);
   let stdout: string;
   try {
-    ({ stdout } = await promisify(execFile)(PYTHON, [join(shimDir(), "describe.py"), scripts, ...rels], { cwd, maxBuffer: 64 << 20 }));
+    ({ stdout } = await promisify(execFile)(PYTHON, [join(pythonShimDir("sinagot_shim"), "describe.py"), scripts, ...rels], { cwd, maxBuffer: 64 << 20 }));
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
     if (err.code === "ENOENT") throw new ConfigError(`${where}: ${PYTHON} is not on PATH; trove needs it to read the scripts' PATH_IN and PATH_OUT`);
@@ -333,7 +324,7 @@ function toSteps(
 ): Table {
   const named = stepNames(planned, where);
   const byKey = new Map(planned.map((p) => [keyOf(p), named.get(p)!]));
-  const runTask = join(shimDir(), "run_task.py");
+  const runTask = join(pythonShimDir("sinagot_shim"), "run_task.py");
   const steps: Table = {};
   for (const p of planned) {
     const d = described.get(p) as { PATH_IN: SinagotPath; PATH_OUT: SinagotPath };
